@@ -8,7 +8,9 @@ Formats, chosen by extension (content sniffing for the rest):
   trafilatura and htmldate.
 - ``.jsonl`` / ``.ndjson``: one article object per line; ``.json``: one object or a list.
   Keys: ``text`` (or ``body`` / ``content``), ``title``, ``source``, ``url``, ``date``,
-  ``author``.
+  ``author``; ``columns`` maps them to other key names.
+- ``.csv`` / ``.tsv``: one article per row, with a header row; the same columns, mapped by
+  ``columns`` (``iter_csv``).
 
 ``iter_documents`` yields a ``Document`` or an ``InputFailure`` per input, so one bad
 input never stops a batch.
@@ -16,7 +18,9 @@ input never stops a batch.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import logging
 import re
@@ -32,6 +36,7 @@ __all__ = [
     "parse_text",
     "parse_html",
     "document_from_record",
+    "iter_csv",
     "load_path",
     "iter_documents",
     "MAX_FILE_BYTES",
@@ -43,6 +48,8 @@ MAX_FILE_BYTES = 50_000_000
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+FIELDS = ("text", "title", "source", "url", "author", "date")
 
 _DATE_LINE = re.compile(r"\A[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*\r?\n?[ \t]*", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -154,8 +161,31 @@ def parse_text(raw: str, origin: str = "<text>", **meta: Any) -> Document:
     return _make_document(text, origin, fields, offset if verbatim else None)
 
 
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def _canonical_link(raw: str, base: str | None) -> str | None:
+    """The page's ``<link rel="canonical" href>``, made absolute against ``base``; http(s) only."""
+    from urllib.parse import urljoin
+
+    end = raw[:200_000].lower().find("</head")
+    head = raw[: end if end >= 0 else 65536]
+    for tag in _LINK_TAG.findall(head):
+        attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTRIBUTE.finditer(tag)}
+        if "canonical" in attributes.get("rel", "").lower().split() and attributes.get("href", "").strip():
+            href = urljoin(base or "", attributes["href"].strip().replace("&amp;", "&"))
+            if href.lower().startswith(("http://", "https://")):
+                return href
+    return None
+
+
 def parse_html(raw: str, origin: str = "<html>", url: str | None = None) -> Document:
-    """Main text, title, author and publication date of an HTML page (trafilatura)."""
+    """Main text, title, author and publication date of an HTML page (trafilatura).
+
+    url: the address the page was read from (default ``None``); ``Document.url`` is the page's
+    canonical URL (``<link rel="canonical">``, else ``og:url``), else ``url``.
+    """
     try:
         import trafilatura
     except ImportError:  # pragma: no cover - a dependency of the package
@@ -163,21 +193,34 @@ def parse_html(raw: str, origin: str = "<html>", url: str | None = None) -> Docu
     if "<" not in raw[:4096] and "<" not in raw:
         raise FormatError(origin, "not HTML (no markup found)")
     try:
-        result = trafilatura.bare_extraction(
-            raw, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
-        )
+        # the main extractor first; its fallbacks (readability, jusText) also "find" text in
+        # menus and footers, so a page they rescue must hold at least a paragraph's worth
+        rescued = False
+        for fast in (True, False):
+            result = trafilatura.bare_extraction(
+                raw,
+                url=url,
+                fast=fast,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=False,
+                favor_precision=True,
+            )
+            if result is not None:
+                break
+            rescued = True
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         raise FormatError(origin, f"cannot parse HTML: {exc}") from None
     if result is None:
         raise FormatError(origin, "no article text found in the HTML")
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     text = data.get("text") or ""
-    if not text.strip():
+    if not text.strip() or (rescued and len(text.split()) < 25):
         raise FormatError(origin, "no article text found in the HTML")
     meta = {
         "title": data.get("title"),
         "source": data.get("sitename"),
-        "url": data.get("url") or url,
+        "url": _canonical_link(raw, url) or data.get("url") or url,
         "author": data.get("author"),
         "date": data.get("date"),
     }
@@ -188,20 +231,31 @@ def parse_html(raw: str, origin: str = "<html>", url: str | None = None) -> Docu
         return _make_document(text, origin, meta, None)
 
 
-def document_from_record(record: Any, origin: str) -> Document:
-    """A ``Document`` from one JSON article object."""
+def document_from_record(record: Any, origin: str, columns: Mapping[str, str] | None = None) -> Document:
+    """A ``Document`` from one JSON article object (or CSV row).
+
+    columns: field → key in ``record`` for "text", "title", "source", "url", "author", "date"
+        (default ``None``: the field names themselves; text also from body / content).
+    """
     if not isinstance(record, dict):
         raise FormatError(origin, f"expected a JSON object, got {type(record).__name__}")
-    text = next((record[k] for k in _TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
-    if text is None:
-        raise FormatError(origin, "no 'text' (or 'body' / 'content') field")
-    meta = {k: record.get(k) for k in ("title", "source", "url", "author", "date")}
+    columns = columns or {}
+    if columns.get("text"):
+        value = record.get(columns["text"])
+        text = value if isinstance(value, str) and value.strip() else None
+        if text is None:
+            raise FormatError(origin, f"no text in field {columns['text']!r}")
+    else:
+        text = next((record[k] for k in _TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
+        if text is None:
+            raise FormatError(origin, "no 'text' (or 'body' / 'content') field")
+    meta = {k: record.get(columns.get(k) or k) for k in ("title", "source", "url", "author", "date")}
     if record.get("id") and not meta.get("url"):
         meta["url"] = None
     return _make_document(text.replace("\r\n", "\n"), origin, meta, None)
 
 
-def _iter_jsonl(raw: str, origin: str) -> Iterator[Document | InputFailure]:
+def _iter_jsonl(raw: str, origin: str, columns: Mapping[str, str] | None = None) -> Iterator[Document | InputFailure]:
     any_line = False
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
@@ -214,14 +268,14 @@ def _iter_jsonl(raw: str, origin: str) -> Iterator[Document | InputFailure]:
             yield InputFailure(where, f"malformed JSON line ({exc.msg}, column {exc.colno})")
             continue
         try:
-            yield document_from_record(record, where)
+            yield document_from_record(record, where, columns)
         except InputError as exc:
             yield InputFailure(exc.origin, exc.message)
     if not any_line:
         yield InputFailure(origin, "empty file")
 
 
-def _iter_json(raw: str, origin: str) -> Iterator[Document | InputFailure]:
+def _iter_json(raw: str, origin: str, columns: Mapping[str, str] | None = None) -> Iterator[Document | InputFailure]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -231,9 +285,107 @@ def _iter_json(raw: str, origin: str) -> Iterator[Document | InputFailure]:
     for index, record in enumerate(records):
         where = f"{origin}[{index}]" if isinstance(data, list) else origin
         try:
-            yield document_from_record(record, where)
+            yield document_from_record(record, where, columns)
         except InputError as exc:
             yield InputFailure(exc.origin, exc.message)
+
+
+def _iter_csv_text(
+    raw: str, origin: str, columns: Mapping[str, str] | None = None, delimiter: str | None = None
+) -> Iterator[Document | InputFailure]:
+    columns = {k: v for k, v in (columns or {}).items() if v}
+    if delimiter is None:
+        delimiter = "\t" if origin.lower().endswith(".tsv") else ","
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    reader = csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        yield InputFailure(f"{origin}:1", f"malformed CSV ({exc})")
+        return
+    if not header or not any(name.strip() for name in header):
+        yield InputFailure(origin, "empty file (no header row)")
+        return
+    names = [name.strip() for name in header]
+    by_lower = {name.lower(): name for name in reversed(names)}
+    mapping: dict[str, str] = {}
+    for name in FIELDS:
+        wanted = columns.get(name)
+        if wanted is not None:
+            found = wanted if wanted in names else by_lower.get(wanted.lower())
+            if found is None:
+                yield InputFailure(origin, f"no column {wanted!r} for the {name} (columns: {', '.join(names)})")
+                return
+            mapping[name] = found
+        elif name == "text":
+            found = next((by_lower[k.lower()] for k in _TEXT_KEYS if k.lower() in by_lower), None)
+            if found is None:
+                yield InputFailure(origin, f"no 'text' (or 'body' / 'content') column (columns: {', '.join(names)})")
+                return
+            mapping[name] = found
+        elif name in by_lower:
+            mapping[name] = by_lower[name]
+    rows = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield InputFailure(f"{origin}:{reader.line_num}", f"malformed CSV ({exc})")
+            return
+        if not any(cell.strip() for cell in row):
+            continue
+        rows += 1
+        where = f"{origin}:{reader.line_num}"
+        if len(row) > len(names):
+            yield InputFailure(where, f"row has {len(row)} cells but the header names {len(names)}")
+            continue
+        record = dict(zip(names, row))
+        if not (record.get(mapping["text"]) or "").strip():
+            yield InputFailure(where, f"no text in column {mapping['text']!r}")
+            continue
+        try:
+            yield document_from_record(record, where, mapping)
+        except InputError as exc:
+            yield InputFailure(exc.origin, exc.message)
+    if not rows:
+        yield InputFailure(origin, "no rows under the header")
+
+
+def iter_csv(
+    path: str | Path,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    date_column: str | None = None,
+    url_column: str | None = None,
+    source_column: str | None = None,
+    author_column: str | None = None,
+    delimiter: str | None = None,
+) -> Iterator[Document | InputFailure]:
+    """Documents (or failures) from a CSV / TSV dump of articles with a header row.
+
+    Each ``*_column`` names the column holding that field; ``None`` (the default) uses the
+    column of the field's own name when there is one (case-insensitive; for the text also
+    ``body`` / ``content``).  A named column that is missing fails the whole file with the
+    columns it has; a bad row fails alone (``path:line``).
+    delimiter: default tab for ``.tsv``, comma otherwise.
+    """
+    origin = str(path)
+    try:
+        raw = read_text_file(Path(path))
+    except InputError as exc:
+        yield InputFailure(exc.origin, exc.message)
+        return
+    columns = {
+        "text": text_column,
+        "title": title_column,
+        "date": date_column,
+        "url": url_column,
+        "source": source_column,
+        "author": author_column,
+    }
+    yield from _iter_csv_text(raw, origin, {k: v for k, v in columns.items() if v}, delimiter)
 
 
 def _looks_like_html(raw: str) -> bool:
@@ -241,8 +393,12 @@ def _looks_like_html(raw: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or "<body" in head or "<head" in head
 
 
-def load_path(path: str | Path) -> Iterator[Document | InputFailure]:
-    """Documents (or failures) from one local file; a folder yields its files in order."""
+def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Document | InputFailure]:
+    """Documents (or failures) from one local file; a folder yields its files in order.
+
+    columns: for JSON / JSONL / CSV, field → key or column name (see ``document_from_record``;
+    default ``None``: the field names).
+    """
     path = Path(path)
     origin = str(path)
     if path.is_dir():
@@ -250,7 +406,7 @@ def load_path(path: str | Path) -> Iterator[Document | InputFailure]:
         if not files:
             yield InputFailure(origin, "folder holds no files")
         for file in files:
-            yield from load_path(file)
+            yield from load_path(file, columns)
         return
     try:
         raw = read_text_file(path)
@@ -259,10 +415,13 @@ def load_path(path: str | Path) -> Iterator[Document | InputFailure]:
         return
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from _iter_jsonl(raw, origin)
+        yield from _iter_jsonl(raw, origin, columns)
         return
     if suffix == ".json":
-        yield from _iter_json(raw, origin)
+        yield from _iter_json(raw, origin, columns)
+        return
+    if suffix in CSV_SUFFIXES:
+        yield from _iter_csv_text(raw, origin, columns)
         return
     try:
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_like_html(raw)):
@@ -273,7 +432,12 @@ def load_path(path: str | Path) -> Iterator[Document | InputFailure]:
         yield InputFailure(exc.origin, exc.message)
 
 
-def iter_documents(sources: Iterable[str | Path]) -> Iterator[Document | InputFailure]:
-    """Documents (or failures) from many local paths, in order; never raises for bad input."""
+def iter_documents(
+    sources: Iterable[str | Path], columns: Mapping[str, str] | None = None
+) -> Iterator[Document | InputFailure]:
+    """Documents (or failures) from many local paths, in order; never raises for bad input.
+
+    columns: key / column mapping for JSON, JSONL and CSV files (default ``None``; see ``load_path``).
+    """
     for source in sources:
-        yield from load_path(source)
+        yield from load_path(source, columns)

@@ -48,12 +48,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_confidence", 0.5, "Relations below this probability are not counted as evidence"),
     Setting("fail_on", "contradicted,self-contradiction", "Verdicts that make `verify check` exit 1"),
     Setting("report_dir", "reports", "Where reports are written"),
+    Setting("report_timestamp", True, "Write the time into reports (off: two runs give identical files)"),
+    Setting("report_url", None, "URL where the HTML report will be published (ClaimReview url)"),
+    Setting("report_author", "verify", "Organisation named as author of the ClaimReview reviews"),
     Setting("http_timeout", 20.0, "Seconds before an HTTP request gives up"),
     Setting("http_max_bytes", 10_000_000, "Largest HTTP response body accepted, in bytes"),
     Setting("http_concurrency", 8, "Simultaneous HTTP requests"),
     Setting("http_cache", None, "HTTP cache folder; default ~/.cache/verify/http"),
     Setting("user_agent", "verify-factcheck/0.1 (+https://example.invalid/verify)", "HTTP User-Agent"),
     Setting("respect_robots", True, "Honour robots.txt when fetching"),
+    Setting("http_retries", 3, "Retries of an HTTP request answered 429 or 5xx (with backoff)"),
+    Setting("http_max_redirects", 10, "Redirects followed before a URL fails"),
+    Setting("http_max_retry_after", 60.0, "Longest Retry-After wait honoured, in seconds; longer fails the URL"),
+    Setting("http_host_interval", 0.5, "Seconds between two requests to the same host (0: no limit)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,66 @@
+"""The command line: help is instant, extract formats, bad input gives one line each and exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from verify.cli import cli
+
+
+def test_help_does_not_import_heavy_modules():
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom verify.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['--help'])\nassert r.exit_code == 0, r.output\n"
+        "heavy = [m for m in ('spacy', 'torch', 'sentence_transformers', 'onnxruntime', 'sklearn') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_help_lists_commands_and_exit_codes():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "extract" in result.output and "Exit codes" in result.output
+
+
+def test_extract_jsonl(seed_path, extractor):
+    result = CliRunner().invoke(cli, ["extract", str(seed_path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) >= 11
+    assert {"speaker", "speaker_id", "speaker_kind", "cue", "content", "content_span", "quote_kind", "date"} <= set(rows[0])
+    assert any(r["speaker_id"] == "kremlin" and r["date"] == "2022-03-29" for r in rows)
+
+
+def test_extract_table(seed_path, extractor):
+    result = CliRunner().invoke(cli, ["extract", str(seed_path), "--format", "table"])
+    assert result.exit_code == 0
+    assert "pentagon" in result.output and "2022-03-29" in result.output
+
+
+def test_extract_bad_inputs(tmp_path, seed_path, extractor):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    missing = tmp_path / "nope.txt"
+    result = CliRunner().invoke(cli, ["extract", str(empty), str(binary), str(missing), str(seed_path), "--format", "jsonl"])
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3
+    for path in (empty, binary, missing):
+        assert sum(str(path) in line for line in errors) == 1
+    assert len(result.stdout.splitlines()) >= 11  # the good input is still processed
+
+
+def test_bad_alias_file_is_one_line(tmp_path, seed_path):
+    bad = tmp_path / "aliases.toml"
+    bad.write_text("not [valid")
+    result = CliRunner().invoke(cli, ["extract", str(seed_path), "--aliases", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and str(bad) in result.stderr

@@ -1,0 +1,186 @@
+"""Extraction on the seed article (acceptance 1 of the extraction issue) and on small texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from verify.extract import Extractor
+from verify.speakers import Aliases
+from verify.types import Document, QuoteKind, SpeakerKind
+
+WED = dt.date(2022, 3, 30)
+TUE = dt.date(2022, 3, 29)
+THU = dt.date(2022, 3, 31)
+
+
+def find(statements, speaker_id, phrase):
+    hits = [s for s in statements if s.speaker_id == speaker_id and phrase in s.content]
+    assert hits, f"no statement by {speaker_id} containing {phrase!r}; got " + "; ".join(
+        f"{s.speaker_id}: {s.content[:60]}" for s in statements
+    )
+    return hits[0]
+
+
+# (speaker id, phrase in content, kind, date)
+EXPECTED = [
+    ("pentagon", "shouldn’t be seen as a de-escalation", SpeakerKind.GOVERNMENT, WED),
+    ("pentagon", "refit and resupply", SpeakerKind.GOVERNMENT, WED),
+    ("moscow", "drastically reduce", SpeakerKind.GOVERNMENT, None),
+    ("volodymyr-zelensky", "words", SpeakerKind.PERSON, None),
+    ("volodymyr-zelensky", "a turning point", SpeakerKind.PERSON, WED),
+    ("david-arakhamia", "resume talks online Friday", SpeakerKind.PERSON, WED),
+    ("david-arakhamia", "Putin meet", SpeakerKind.PERSON, WED),
+    ("kremlin", "far from reach", SpeakerKind.GOVERNMENT, TUE),
+    ("michelle-bachelet", "war crimes", SpeakerKind.PERSON, WED),
+]
+
+
+@pytest.mark.parametrize("speaker_id, phrase, kind, date", EXPECTED)
+def test_seed_named_speakers(seed_statements, speaker_id, phrase, kind, date):
+    statement = find(seed_statements, speaker_id, phrase)
+    assert statement.speaker_kind is kind
+    if date is not None:
+        assert statement.date == date, statement.date_basis
+    assert statement.document_id
+    # content is the exact characters of the document
+    assert statement.content.strip()
+
+
+def test_seed_dates_of_undated_statements_fall_within_the_week(seed_statements):
+    for s in seed_statements:
+        assert s.date is not None and TUE <= s.date <= THU, (s.speaker_id, s.date, s.date_basis)
+
+
+def test_seed_anonymous_sources(seed_statements):
+    by_phrase = {
+        "listened": TUE,
+        "oil reserves": THU,
+        "Putin has been misled": WED,
+    }
+    for phrase, date in by_phrase.items():
+        hits = [s for s in seed_statements if phrase in s.content]
+        assert hits, phrase
+        assert hits[0].speaker_kind is SpeakerKind.ANONYMOUS, (phrase, hits[0].speaker)
+        assert hits[0].date == date, (phrase, hits[0].date_basis)
+    official = next(s for s in seed_statements if "listened" in s.content)
+    assert "senior Ukrainian official" in official.speaker
+    oil = next(s for s in seed_statements if "oil reserves" in s.content)
+    assert "people familiar with the matter" in oil.speaker
+    assert oil.cue == "according to"
+
+
+def test_seed_pronoun_resolved(seed_statements, seed_document):
+    hope = [s for s in seed_statements if "Putin meet" in s.content or s.content.startswith("to see Zelensky")]
+    assert hope and all(s.speaker_id == "david-arakhamia" for s in hope)
+    pronoun = [s for s in hope if s.speaker_span and seed_document.text[s.speaker_span.start : s.speaker_span.end] == "he"]
+    assert pronoun, "the 'he hopes' statement should be attributed through the pronoun"
+
+
+def test_seed_offsets_point_into_the_text(seed_statements, seed_document):
+    text = seed_document.text
+    for s in seed_statements:
+        assert text[s.content_span.start : s.content_span.end] == s.content
+        assert s.speaker_span is not None and s.speaker_span.end <= len(text)
+        assert s.sentence_span.start <= s.content_span.start and s.content_span.end <= s.sentence_span.end
+        cue_text = text[s.cue_span.start : s.cue_span.end]
+        assert s.sentence_span.start <= s.cue_span.start < s.cue_span.end <= s.sentence_span.end
+        assert cue_text.replace(" ", "").isalpha(), cue_text
+        if s.cue == "according to":
+            assert cue_text == "according to"
+
+
+def test_seed_invents_nothing(seed_statements, seed_document):
+    text = seed_document.text
+    no_attribution = [
+        "The number of Ukrainians who have fled",
+        "Here’s what to know",
+    ]
+    for phrase in no_attribution:
+        start = text.index(phrase)
+        end = text.index(".", start) if "." in text[start:] else len(text)
+        for s in seed_statements:
+            assert not (start <= s.cue_span.start < end), (phrase, s.cue, s.content)
+    assert not any(s.speaker_id in ("biden", "joe-biden", "president-biden") for s in seed_statements)
+
+
+def test_seed_quote_kinds(seed_statements):
+    turning = find(seed_statements, "volodymyr-zelensky", "a turning point")
+    assert turning.quote_kind is QuoteKind.MIXED
+    kremlin = find(seed_statements, "kremlin", "far from reach")
+    assert kremlin.quote_kind is QuoteKind.INDIRECT
+
+
+def test_one_id_for_every_mention_of_a_person(seed_statements):
+    zelensky = [s for s in seed_statements if "Zelensky" in s.speaker]
+    assert len(zelensky) >= 2
+    assert {s.speaker_id for s in zelensky} == {"volodymyr-zelensky"}
+
+
+def test_aliases_merge_actors(seed_document, extractor, tmp_path):
+    alias_file = tmp_path / "aliases.toml"
+    alias_file.write_text('[actors.russian-government]\nkind = "government"\nnames = ["Moscow", "the Kremlin"]\n')
+    merged = Extractor(aliases=alias_file, nlp=extractor.nlp).extract(seed_document)
+    ids = {s.speaker_id for s in merged if "Moscow" in s.speaker or "Kremlin" in s.speaker}
+    assert ids == {"russian-government"}
+
+
+def _doc(text: str, date: str = "2024-05-02") -> Document:
+    return Document(id=Document.make_id(text), text=text, date=dt.date.fromisoformat(date))
+
+
+def test_quote_before_cue_and_multi_sentence_quote(extractor):
+    text = (
+        "“The bridge will reopen in June. Crews are ahead of schedule,” said Mara Quell, the city’s "
+        "transport director. Residents were sceptical."
+    )
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.speaker_id == "mara-quell"
+    assert statement.quote_kind is QuoteKind.DIRECT
+    assert "reopen in June" in statement.content and "ahead of schedule" in statement.content
+
+
+def test_passive_and_tenses(extractor):
+    text = (
+        "The plan was announced by the Harbour Authority on Monday. "
+        "Tomas Reyl has warned that the levee could fail. "
+        "Officials will say more next week."
+    )
+    statements = extractor.extract(_doc(text))
+    speakers = {s.speaker_id: s for s in statements}
+    assert "harbour-authority" in speakers
+    assert speakers["harbour-authority"].date == dt.date(2024, 4, 29)  # Monday before Thursday 2 May
+    assert "tomas-reyl" in speakers and "levee could fail" in speakers["tomas-reyl"].content
+    # a future "will say" is not a statement yet
+    assert not any("more next week" in s.content for s in statements)
+
+
+def test_nominal_mention_resolved_to_named_speaker(extractor):
+    text = (
+        "A senior Veldan official said the border would stay closed. "
+        "The official said talks could resume in the autumn."
+    )
+    statements = extractor.extract(_doc(text))
+    assert len(statements) == 2
+    assert statements[0].speaker_kind is SpeakerKind.ANONYMOUS
+    assert statements[0].speaker_id == statements[1].speaker_id
+
+
+def test_no_attribution_no_statement(extractor):
+    text = "Rain fell across the valley on Tuesday. The river rose by two metres and roads were closed."
+    assert extractor.extract(_doc(text)) == []
+
+
+def test_alias_file_formats(tmp_path):
+    tsv = tmp_path / "aliases.tsv"
+    tsv.write_text("Moscow\trussian-government\tgovernment\nthe Kremlin\trussian-government\n")
+    aliases = Aliases.load(tsv)
+    assert aliases.lookup("Kremlin")[0] == "russian-government"
+    assert aliases.lookup("moscow") == ("russian-government", SpeakerKind.GOVERNMENT)
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    from verify.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="bad.json"):
+        Aliases.load(bad)

@@ -1,0 +1,92 @@
+"""Ingest of local files: formats, headers, and bad input (acceptance 3 of the extraction issue)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from verify.errors import DecodeError, EmptyInputError
+from verify.ingest import decode_bytes, iter_documents, load_path, parse_text
+from verify.types import Document, InputFailure
+
+
+def test_seed_header_sets_date_and_offset(seed_path, seed_document):
+    raw = seed_path.read_text(encoding="utf-8")
+    assert seed_document.date == dt.date(2022, 3, 31)
+    assert seed_document.text.startswith("The movement")
+    # spans map back to the file through origin_offset
+    start = seed_document.text.index("Pentagon")
+    assert raw[seed_document.origin_offset + start :].startswith("Pentagon")
+
+
+def test_front_matter():
+    doc = parse_text("---\ntitle: Bridge news\nsource: Harbour Gazette\ndate: 2024-05-02\n---\nThe bridge opened.\n")
+    assert (doc.title, doc.source, doc.date) == ("Bridge news", "Harbour Gazette", dt.date(2024, 5, 2))
+    assert doc.text == "The bridge opened."
+
+
+def test_id_is_stable_and_whitespace_insensitive():
+    a = parse_text("The bridge   opened.\n")
+    b = parse_text("The bridge opened.")
+    assert a.id == b.id == Document.make_id("The bridge opened.")
+    assert parse_text("The bridge closed.").id != a.id
+
+
+def test_latin1_is_read_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Le ministre a déclaré: «Ça suffit».".encode("latin-1"))
+    with caplog.at_level("WARNING", logger="verify"):
+        (doc,) = list(load_path(path))
+    assert isinstance(doc, Document) and "déclaré" in doc.text
+    assert str(path) in caplog.text and "Windows-1252" in caplog.text
+
+
+def test_decode_rejects_binary_and_empty():
+    with pytest.raises(DecodeError):
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00", "x.png")
+    with pytest.raises(EmptyInputError):
+        decode_bytes(b"   \n", "empty.txt")
+
+
+def test_html_file(tmp_path):
+    path = tmp_path / "page.html"
+    body = " ".join(["The harbour board said the new ferry will enter service in June."] * 6)
+    path.write_text(
+        "<html><head><title>Ferry news | Gazette</title><meta property='article:published_time' content='2024-05-02'>"
+        f"</head><body><nav>Home</nav><article><h1>Ferry news</h1><p>{body}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (doc,) = list(load_path(path))
+    assert isinstance(doc, Document)
+    assert "ferry will enter service" in doc.text and "Home" not in doc.text
+    assert doc.date == dt.date(2024, 5, 2)
+
+
+def test_bad_inputs_each_named_and_the_rest_processed(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("date 2024-05-02\nMara Quell said the bridge would reopen.", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    broken = tmp_path / "broken.html"
+    broken.write_text("<html><body><div><p>", encoding="utf-8")
+    jsonl = tmp_path / "articles.jsonl"
+    jsonl.write_text(
+        json.dumps({"text": "Tomas Reyl said the levee held.", "title": "Levee"}) + "\n{not json\n"
+        + json.dumps({"title": "no text"}) + "\n",
+        encoding="utf-8",
+    )
+    missing = tmp_path / "missing.txt"
+    items = list(iter_documents([good, empty, binary, broken, jsonl, missing]))
+    documents = [i for i in items if isinstance(i, Document)]
+    failures = [i for i in items if isinstance(i, InputFailure)]
+    assert {d.text for d in documents} == {"Mara Quell said the bridge would reopen.", "Tomas Reyl said the levee held."}
+    origins = [f.origin for f in failures]
+    assert str(empty) in origins and str(binary) in origins and str(broken) in origins and str(missing) in origins
+    assert f"{jsonl}:2" in origins and f"{jsonl}:3" in origins
+    for failure in failures:
+        line = str(failure)
+        assert "\n" not in line and line.startswith(failure.origin)

