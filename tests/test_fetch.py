@@ -41,7 +41,7 @@ def site() -> Any:
 
 def make_settings(cache: Path | None, **overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "http_timeout": 1.0,
+        "http_timeout": 5.0,  # the stall tests lower it
         "http_cache": str(cache) if cache is not None else "",
         "http_host_interval": 0.0,
         "http_retries": 1,
@@ -291,7 +291,8 @@ def test_corrupt_cache_entry_is_ignored(site: LoopbackServer, tmp_path: Path) ->
 def test_batch_one_failure_per_bad_url_rest_kept(site: LoopbackServer, tmp_path: Path) -> None:
     paths = ["/article", "/loop/a", "/stall", "/report.pdf", "/cp1252", "/no-article", "/gone", "/lm-article"]
     progress = Progress(enabled=False)
-    items = list(iter_web_documents([site.url(p) for p in paths], settings=make_settings(tmp_path), progress=progress))
+    settings = make_settings(tmp_path, http_timeout=2.0)
+    items = list(iter_web_documents([site.url(p) for p in paths], settings=settings, progress=progress))
     assert [type(item).__name__ for item in items] == [
         "Document", "InputFailure", "InputFailure", "InputFailure", "Document", "InputFailure", "InputFailure", "Document",
     ]  # fmt: skip

@@ -70,11 +70,14 @@ def test_appearance_url_report_url_and_review_date():
         report_url="https://factcheck.example/valmora/report.html",
         reviewer="Valmora Fact Desk",
         reviewer_url="https://factcheck.example/",
-        generated_at=dt.datetime(2031, 3, 5, 9, 0, tzinfo=dt.timezone.utc),
+        generated_at=dt.datetime(2031, 3, 5, 9, 0, tzinfo=dt.UTC),
     )
     reviews = claim_reviews(result, options)
     assert all(r["url"].startswith("https://factcheck.example/valmora/report.html#s") for r in reviews)
-    assert all(r["author"] == {"@type": "Organization", "name": "Valmora Fact Desk", "url": "https://factcheck.example/"} for r in reviews)
+    assert all(
+        r["author"] == {"@type": "Organization", "name": "Valmora Fact Desk", "url": "https://factcheck.example/"}
+        for r in reviews
+    )
     assert all(r["datePublished"] == "2031-03-05" for r in reviews)
     with_url = [r for r in reviews if "url" in r["itemReviewed"].get("appearance", {})]
     assert with_url, "documents with a URL give the claim an appearance"

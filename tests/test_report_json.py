@@ -73,7 +73,9 @@ def test_two_runs_are_identical_and_keys_sorted():
 def test_time_stamp_is_one_separate_field():
     result = sample_result(8)
     plain = json.loads(render_json(result))
-    stamped = json.loads(render_json(result, ReportOptions(generated_at=dt.datetime(2031, 3, 4, 5, 6, 7, 890, tzinfo=dt.timezone.utc))))
+    stamped = json.loads(
+        render_json(result, ReportOptions(generated_at=dt.datetime(2031, 3, 4, 5, 6, 7, 890, tzinfo=dt.UTC)))
+    )
     assert stamped.pop("generated_at") == "2031-03-04T05:06:07Z"
     assert stamped == plain
 

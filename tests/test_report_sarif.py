@@ -46,7 +46,13 @@ def test_one_result_per_finding_with_rule_and_level():
     assert len(run["results"]) == len(findings)
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert set(rules) == {label.value for label in VerdictLabel} - {"no-evidence"}
-    levels = {"self-contradiction": "error", "contradicted": "error", "disputed": "warning", "supported": "note", "follow-up": "note"}
+    levels = {
+        "self-contradiction": "error",
+        "contradicted": "error",
+        "disputed": "warning",
+        "supported": "note",
+        "follow-up": "note",
+    }
     for entry, verdict in zip(run["results"], findings):
         assert entry["ruleId"] == verdict.label.value
         assert rules[entry["ruleIndex"]] == entry["ruleId"]
@@ -69,10 +75,19 @@ def _statement(document, content: str, speaker: str = "Harbour master Ines Okafo
     sentence_start = document.text.rfind("\n", 0, start) + 1
     sentence_end = document.text.find(".", start) + 1
     return Statement(
-        id=Statement.make_id(document.id, span), document_id=document.id, speaker=speaker, speaker_span=None,
-        speaker_id="ines-okafor", speaker_kind=SpeakerKind.PERSON, cue="say", cue_span=Span(start, start),
-        content=content, content_span=span, quote_kind=QuoteKind.INDIRECT,
-        sentence=document.text[sentence_start:sentence_end], sentence_span=Span(sentence_start, sentence_end),
+        id=Statement.make_id(document.id, span),
+        document_id=document.id,
+        speaker=speaker,
+        speaker_span=None,
+        speaker_id="ines-okafor",
+        speaker_kind=SpeakerKind.PERSON,
+        cue="say",
+        cue_span=Span(start, start),
+        content=content,
+        content_span=span,
+        quote_kind=QuoteKind.INDIRECT,
+        sentence=document.text[sentence_start:sentence_end],
+        sentence_span=Span(sentence_start, sentence_end),
         date=document.date,
     )
 

@@ -238,8 +238,9 @@ class Extractor:
             for cand in found:
                 self._extend_quote(cand, regions)
                 cand.extras["regions"] = regions
-            self._continue_quotes(document.text, found, regions)
             candidates.extend(found)
+        all_regions = sorted({r for c in candidates for r in c.extras["regions"]})
+        self._continue_quotes(document.text, candidates, all_regions)
         candidates = self._dedupe(candidates)
         for cand in candidates:
             self._resolve_speaker(document, cand, candidates, docs, persons)
@@ -302,6 +303,27 @@ class Extractor:
             return self._speaker_of(head, seen)
         return None
 
+    @staticmethod
+    def _speaker_beside_quote(tok: "Token", sent: Any) -> "Token | None":
+        """When the parse gives a cue no subject: “…,” Ramos, 58, told AFP / “…,” said Ramos."""
+        closers = set(_QUOTE_PAIRS.values())
+        before = [t for t in sent if t.i < tok.i][-6:]
+        for i, t in enumerate(before):
+            names = [u for u in before[i + 1 :] if u.pos_ == "PROPN"]
+            if t.text in closers and names:
+                head = names[0]
+                while head.head.i != head.i and head.head.pos_ == "PROPN" and head.head.i < tok.i:
+                    head = head.head
+                return head
+        earlier = [t for t in sent if t.i < tok.i][-2:]
+        if earlier and any(t.text in closers for t in earlier):
+            for t in [t for t in sent if t.i > tok.i][:4]:
+                if t.pos_ == "PROPN":
+                    while t.head.i != t.i and t.head.pos_ == "PROPN" and t.head.i > tok.i:
+                        t = t.head
+                    return t
+        return None
+
     def _verbal(self, tok: "Token", sent: Any, offset: int, by_token: dict[int, _Candidate]) -> _Candidate | None:
         lemma = _lemma(tok)
         belief = lemma in BELIEF_CUES and lemma not in SPEECH_CUES
@@ -315,16 +337,19 @@ class Extractor:
             return None
         if lemma == "expect" and (tok.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in tok.children)):
             return None
+        speaker = self._speaker_of(tok)
+        if speaker is None and tok.dep_ != "xcomp":
+            speaker = self._speaker_beside_quote(tok, sent)
+        if speaker is None or speaker.dep_ == "expl":
+            return None
         if lemma in ("call", "ask", "tell", "post", "charge", "signal", "welcome", "question", "report", "estimate") and not any(
             c.dep_ in ("ccomp",) for c in tok.children
         ):
-            if lemma not in ("call", "post") or not any(
+            # these take an addressee or object, not what was said, unless a quotation stands beside them
+            if (lemma not in ("call", "post") or not any(
                 c.dep_ in ("oprd", "dobj") or (c.dep_ == "prep" and c.lower_ in ("for", "on")) for c in tok.children
-            ):
+            )) and not self._adjacent_quote(tok, speaker, sent):
                 return None
-        speaker = self._speaker_of(tok)
-        if speaker is None or speaker.dep_ == "expl":
-            return None
         if speaker.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
             speaker = tok.head
         content: list["Token"] = []
@@ -339,12 +364,12 @@ class Extractor:
             # "called for an inquiry", "called on Congress to act"
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in ("for", "on"):
-                    content.extend(child.subtree)
-                    content = [t for t in content if t is not child]
+                    # the object and what it is called on to do: "on Congress to act"
+                    content.extend(t for t in tok.subtree if t.i > child.i and (t.head.i >= child.i or t.head is tok))
         if not content and lemma in _OBJECT_CONTENT:
             for child in tok.children:
                 if child.dep_ in ("dobj", "nsubjpass") and child is not speaker:
-                    content.extend(child.subtree)
+                    content.extend(self._clause(child, lemma))
                 if lemma in _AS_CONTENT and child.dep_ in ("prep", "oprd") and (child.lower_ == "as" or child.dep_ == "oprd"):
                     content.extend(child.subtree)
         if not content and tok.dep_ in ("parataxis", "ccomp") and tok.head is not tok and tok.head.i != tok.i:
@@ -394,25 +419,50 @@ class Extractor:
 
     @staticmethod
     def _clause(head: "Token", cue_lemma: str = "say") -> list["Token"]:
-        """A reported clause without the narrator's trailing asides and further cues.
+        """A reported clause without the narrator's asides, further clauses and further cues.
 
-        Drops modifiers hung after a comma ("…, in her strongest condemnation", "…, as his
-        country braces …", "…, a swipe at …") and a conjoined second cue ("… and said …").
+        Drops, outside quotation marks: modifiers hung after a comma ("…, in her strongest
+        condemnation", "…, as his country braces …", "…, a swipe at …", "…, which votes in
+        March"), a second clause joined by "and"/"but" ("… but did not suggest …"), and a
+        conjoined second cue ("… and said …").
         """
-        dropped: set[int] = set()
         doc = head.doc
-        for child in head.children:
-            if child.i < head.i or child.left_edge.i == 0:
+        regions = _quote_regions(doc.text)
+
+        def quoted(tok: "Token") -> bool:
+            return any(s <= tok.idx < e for s, e in regions)
+
+        dropped: set[int] = set()
+        for tok in head.subtree:
+            if tok.i in dropped or tok.i <= head.left_edge.i or quoted(tok):
                 continue
-            after_comma = doc[child.left_edge.i - 1].text == ","
-            if child.dep_ in ("prep", "appos", "npadvmod", "parataxis") and after_comma:
-                dropped.update(t.i for t in child.subtree)
-            elif child.dep_ == "advcl" and after_comma and (
-                child.tag_ in ("VBG", "VBN")
-                or any(g.dep_ == "mark" and g.lower_ in ("while", "as", "although", "though", "whereas") for g in child.children)
-            ):
-                dropped.update(t.i for t in child.subtree)
+            after_comma = doc[tok.left_edge.i - 1].text == "," if tok.left_edge.i > 0 else False
+            drop = False
+            if tok.head is head and tok.i > head.i:
+                if tok.dep_ in ("prep", "npadvmod", "parataxis") and after_comma:
+                    drop = True
+                elif tok.dep_ == "advcl" and after_comma and (
+                    tok.tag_ in ("VBG", "VBN")
+                    or any(g.dep_ == "mark" and g.lower_ in ("while", "as", "although", "though", "whereas") for g in tok.children)
+                ):
+                    drop = True
+                elif tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and any(
+                    c.dep_ == "cc" and c.i < tok.i for c in head.children
+                ):
+                    drop = True
+            if tok.dep_ in ("appos", "relcl", "acl") and after_comma and tok.i > head.i:
+                drop = True
+            if drop:
+                span = {t.i for t in tok.subtree}
+                if doc[tok.left_edge.i - 1].dep_ in ("cc", "punct"):
+                    span.add(tok.left_edge.i - 1)
+                for c in head.children:
+                    if c.dep_ == "cc" and c.i == tok.left_edge.i - 1:
+                        span.add(c.i)
+                dropped.update(span)
         tokens = [t for t in head.subtree if t.i not in dropped]
+        if tokens and tokens[-1].dep_ == "cc":
+            tokens = tokens[:-1]
         for t in tokens:
             if t.dep_ == "conj" and t.lemma_.lower() in (cue_lemma, "add") and not any(c.dep_ == "nsubj" for c in t.children):
                 cut = t.left_edge.i
@@ -451,6 +501,19 @@ class Extractor:
             end = min(k, sent.end - 1)
             if end - j > 1:
                 return tokens[j - sent.start : end - sent.start + 1]
+        # “…” Trump said.  — the quotation closed the sentence before
+        first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+        if first is not None and first.i >= left and sent.start > 0:
+            doc = sent.doc
+            j = sent.start - 1
+            while j >= 0 and (doc[j].is_space or (doc[j].is_punct and doc[j].text not in closers)):
+                j -= 1
+            if j >= 0 and doc[j].text in closers:
+                k = j - 1
+                while k >= 0 and doc[k].text not in _QUOTE_PAIRS:
+                    k -= 1
+                if k >= 0 and j - k > 1:
+                    return list(doc[k : j + 1])
         return []
 
     def _according(self, tok: "Token", sent: Any, offset: int) -> _Candidate | None:
@@ -521,10 +584,12 @@ class Extractor:
             if cand.content_end > cand.cue_start or not any(s <= cand.content_start < e for s, e in regions):
                 continue
             rest = cand.sentence_end
-            while rest < len(text) and text[rest] in " \t":
+            while rest < len(text) and (text[rest].isspace() or text[rest] in "•-"):
                 rest += 1
             nxt = next((r for r in regions if r[0] == rest), None)
-            if nxt is None or nxt[0] - cand.content_end > 60 or any(o is not cand and nxt[0] <= o.cue_start < nxt[1] for o in found):
+            if nxt is None or len(text[cand.content_end : nxt[0]].strip()) > 100:
+                continue
+            if any(o is not cand and nxt[0] <= o.cue_start < nxt[1] for o in found):
                 continue
             cand.content_end = nxt[1]
             cand.sentence_end = max(cand.sentence_end, nxt[1])
@@ -606,7 +671,11 @@ class Extractor:
                     cand.speaker_name, cand.speaker_id, cand.speaker_kind = full, slugify(full), SpeakerKind.PERSON
                     cand.confidence = 0.7
                     return
-            cand.speaker_id = ""
+            # kept, visibly unresolved and with low confidence, rather than silently dropped
+            cand.speaker_name = f"{surface} (unresolved)"
+            cand.speaker_id = f"unresolved-{document.id[:8]}-{slugify(surface)}"
+            cand.speaker_kind = SpeakerKind.PERSON if SpeakerKind.PERSON in wanted else SpeakerKind.ORGANISATION
+            cand.confidence = 0.5
             return
         name, kind = self._classify(tok, surface, cand)
         if kind is SpeakerKind.ANONYMOUS and tok.lower_ in ANONYMOUS_NOUNS | TITLE_WORDS and any(
