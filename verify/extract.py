@@ -288,6 +288,8 @@ class Extractor:
             return None
         seen.add(tok.i)
         for child in tok.children:
+            if child.dep_ == "nsubj" and child.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
+                return tok.head  # "Barkley, who said …": the noun the clause describes
             if child.dep_ in ("nsubj",) and child.lower_ not in ("that", "which", "who", "what"):
                 return child
             if child.dep_ == "agent":
@@ -302,6 +304,29 @@ class Extractor:
                         return child
             return self._speaker_of(head, seen)
         return None
+
+    @staticmethod
+    def _speaker_tokens(speaker: "Token", cue: "Token") -> list["Token"]:
+        """The speaker's noun phrase: its subtree without clauses hung on it or the cue itself."""
+        excluded = {t.i for t in cue.subtree} - {t.i for t in speaker.subtree if cue not in speaker.subtree}
+        for child in speaker.children:
+            if child.dep_ in ("ccomp", "relcl", "acl", "advcl", "parataxis"):
+                excluded.update(t.i for t in child.subtree)
+        if cue in speaker.subtree:
+            excluded.update(t.i for t in cue.subtree)
+        keep = {t.i for t in speaker.subtree} - excluded
+        keep.add(speaker.i)
+        lo = hi = speaker.i
+        while lo - 1 in keep:
+            lo -= 1
+        while hi + 1 in keep:
+            hi += 1
+        tokens = [t for t in speaker.doc[lo : hi + 1]]
+        while len(tokens) > 1 and tokens[-1].is_punct:
+            tokens.pop()
+        while len(tokens) > 1 and tokens[0].is_punct:
+            tokens.pop(0)
+        return tokens
 
     @staticmethod
     def _speaker_beside_quote(tok: "Token", sent: Any) -> "Token | None":
@@ -348,10 +373,8 @@ class Extractor:
             # these take an addressee or object, not what was said, unless a quotation stands beside them
             if (lemma not in ("call", "post") or not any(
                 c.dep_ in ("oprd", "dobj") or (c.dep_ == "prep" and c.lower_ in ("for", "on")) for c in tok.children
-            )) and not self._adjacent_quote(tok, speaker, sent):
+            )) and not self._adjacent_quote(tok, speaker, sent) and not any(c.dep_ == "ccomp" for c in speaker.children):
                 return None
-        if speaker.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
-            speaker = tok.head
         content: list["Token"] = []
         for child in tok.children:
             if child.dep_ in ("ccomp",) and child is not speaker:
@@ -380,12 +403,23 @@ class Extractor:
             chosen = before if len(before) >= len(after) else after
             content = [t for t in chosen if not t.is_punct or t.text in _QUOTE_PAIRS or t.text in _QUOTE_PAIRS.values()]
         if not content:
+            # a clause the parser hung on the speaker: “…,” Sarandon, 69, told MSNBC
+            for child in speaker.children:
+                if child.dep_ == "ccomp":
+                    content.extend(self._clause(child, lemma))
+        if not content:
             content = self._adjacent_quote(tok, speaker, sent)
+        if not content and lemma in SPEECH_CUES:
+            # "He said legalizing it could …" parsed without a clausal complement
+            right = [
+                c for c in tok.children
+                if c.i > tok.i and c.dep_ in ("xcomp", "advcl", "csubj", "dep", "oprd") and c.pos_ in ("VERB", "AUX")
+            ]
+            if right and right[0].i <= tok.i + 2:
+                content = [t for c in right for t in self._clause(c, lemma)]
         if not content:
             return None
-        speaker_tokens = list(speaker.subtree)
-        if speaker.dep_ == "dobj" and speaker.head is not tok:
-            speaker_tokens = [t for t in speaker.subtree if t.i < tok.i] or [speaker]
+        speaker_tokens = self._speaker_tokens(speaker, tok)
         c_start, c_end = self._span_of(content, offset)
         s_start, s_end = self._span_of(speaker_tokens, offset)
         if s_start < c_end and c_start < s_end:
@@ -475,8 +509,9 @@ class Extractor:
     def _adjacent_quote(self, tok: "Token", speaker: "Token", sent: Any) -> list["Token"]:
         """A quotation right before "he said" or right after "he said:" in the same sentence."""
         tokens = list(sent)
-        left = min(tok.i, speaker.left_edge.i)
-        right = max(tok.i, speaker.right_edge.i)
+        phrase = self._speaker_tokens(speaker, tok)
+        left = min(tok.i, phrase[0].i)
+        right = max(tok.i, phrase[-1].i)
         closers = set(_QUOTE_PAIRS.values())
         # quote ending just before the cue clause
         j = left - 1
