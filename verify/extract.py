@@ -57,8 +57,8 @@ NOMINAL_CUES = frozenset(
 # Cues whose direct object is what was said ("denied the report").
 _OBJECT_CONTENT = frozenset(
     """deny dismiss announce confirm reject describe call predict promise propose acknowledge admit reveal
-    disclose criticize criticise praise demand dispute blame condemn decry welcome hail recommend mention tweet
-    write declare post""".split()
+    disclose criticize criticise demand dispute blame condemn decry welcome hail recommend mention
+    declare""".split()
 )
 # Cues whose object may run on as "X as Y" ("dismissed the promise as words").
 _AS_CONTENT = frozenset("dismiss describe call label brand characterize characterise".split())
@@ -240,6 +240,8 @@ class Extractor:
                 cand.extras["regions"] = regions
             candidates.extend(found)
         all_regions = sorted({r for c in candidates for r in c.extras["regions"]})
+        # a cue inside someone's quotation is that speaker's hearsay, not the article's attribution
+        candidates = [c for c in candidates if not any(s < c.cue_start and c.cue_end < e for s, e in all_regions)]
         self._continue_quotes(document.text, candidates, all_regions)
         candidates = self._dedupe(candidates)
         for cand in candidates:
@@ -358,6 +360,7 @@ class Extractor:
             return None
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _IRREALIS:
             return None
+
         if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "will", "should") for c in tok.children) and lemma not in ("say",):
             return None
         if lemma == "expect" and (tok.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in tok.children)):
@@ -628,6 +631,15 @@ class Extractor:
                 continue
             cand.content_end = nxt[1]
             cand.sentence_end = max(cand.sentence_end, nxt[1])
+            # and the quotation paragraphs that follow it, while no one else is quoted
+            while True:
+                rest = cand.content_end
+                while rest < len(text) and text[rest].isspace():
+                    rest += 1
+                more = next((r for r in regions if r[0] == rest), None)
+                if more is None or any(o is not cand and more[0] <= o.cue_start < more[1] for o in found):
+                    break
+                cand.content_end = cand.sentence_end = more[1]
 
     @staticmethod
     def _dedupe(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -782,7 +794,10 @@ class Extractor:
     @staticmethod
     def _descriptor(tok: "Token") -> str:
         words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det", "nummod", "predet", "poss", "punct")]
-        tail = [t for t in tok.subtree if t.i > tok.i and t.dep_ in ("amod", "prep", "pobj", "det", "compound", "acl")]
+        tail = [
+            t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep") for t in c.subtree
+            if not t.is_punct
+        ]
         return normalise_name(" ".join(t.text for t in words + tail))
 
     @staticmethod
