@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,21 +35,79 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from loopback import LoopbackServer, article_html, cached_route, invented_article
+from loopback import LoopbackServer, article_html, cached_route
 
 from verify.fetch import Fetcher, FetchOptions, FetchResult, FetchStats, document_from_fetch, iter_web_documents
-from verify.types import Document, InputFailure
+from verify.types import Document
+
+_FIRST = ["Mara", "Oskar", "Ilse", "Tomas", "Edda", "Piet", "Noor", "Jonas", "Lena", "Ruben", "Saga", "Anouk", "Milo"]
+_LAST = ["Vell", "Brandt", "Navarro", "Reyk", "Lunde", "Saarinen", "Hadley", "Pell", "Corvin", "Ostrander", "Quist"]
+_ROLES = [
+    "councillor",
+    "the mayor of {place}",
+    "the harbour master",
+    "a spokesperson for the {place} council",
+    "the head of the {place} teachers' union",
+    "the regional transport minister",
+    "a local business owner",
+]
+_PLACES = ["Port Alder", "Greywick", "Lindholm", "Castelmar", "New Tarrow", "Ostvik", "Brenmouth", "Kallby"]
+_TOPICS = [
+    "the harbour bridge",
+    "the ferry contract",
+    "the water tariff",
+    "the school budget",
+    "the rail link",
+    "the fishing quota",
+    "the wind farm",
+    "the hospital merger",
+    "the bus timetable",
+    "the housing plan",
+]
+_CLAIMS = [
+    "the {topic} would cost {n} million crowns more than planned",
+    "the {topic} had been approved by a majority of {n} votes",
+    "work on the {topic} would start in {month}",
+    "no decision on the {topic} would be taken before {month}",
+    "the {topic} was delayed by {n} weeks because of the audit",
+    "{n} residents had signed a petition against the {topic}",
+    "the state had promised {n} million crowns for the {topic}",
+    "the figures on the {topic} presented in {month} were wrong",
+]
+_MONTHS = ["January", "March", "May", "June", "August", "September", "November"]
+_CUES = ["said", "told reporters", "warned", "insisted", "denied that", "claimed"]
+
+
+def varied_article(i: int) -> tuple[str, list[str]]:
+    """An invented local-news article; people, places and figures are made up and vary by page."""
+    import random
+
+    rng = random.Random(i)
+    place, topic = rng.choice(_PLACES), rng.choice(_TOPICS)
+    paragraphs = [f"The council of {place} met on {rng.choice(['Monday', 'Tuesday', 'Thursday'])} to debate {topic}."]
+    for _ in range(rng.randint(6, 9)):
+        person = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+        role = rng.choice(_ROLES).format(place=place)
+        claim = rng.choice(_CLAIMS).format(
+            topic=topic.removeprefix("the "), n=rng.randint(2, 900), month=rng.choice(_MONTHS)
+        )
+        cue = rng.choice(_CUES)
+        if rng.random() < 0.4:
+            paragraphs.append(f'"{claim[0].upper()}{claim[1:]}," {cue.split()[0]} {person}, {role}.')
+        else:
+            paragraphs.append(f"{person}, {role}, {cue} {claim}.")
+    paragraphs.append(f"The next meeting on {topic} is planned for {rng.choice(_MONTHS)}.")
+    return f"{place} debates {topic} (report {i})", paragraphs
 
 
 def serve_pages(server: LoopbackServer, count: int) -> list[str]:
     server.routes["/robots.txt"] = lambda h: h.send_body(200, b"User-agent: *\nDisallow: /admin/\n", "text/plain")
     urls = []
     for i in range(count):
-        title, paragraphs = invented_article(i)
-        _, more = invented_article(i + 7)
+        title, paragraphs = varied_article(i)
         page = article_html(
             title,
-            paragraphs + more[1:3],
+            paragraphs,
             author="Staff reporter",
             date=f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
             canonical=f"/news/{i}",
@@ -56,6 +116,23 @@ def serve_pages(server: LoopbackServer, count: int) -> list[str]:
         server.routes[path] = cached_route(page, "text/html; charset=utf-8", f'"p{i}"')
         urls.append(server.url(path))
     return urls
+
+
+def _serve(count: int, ports: Any) -> None:
+    with LoopbackServer() as server:
+        serve_pages(server, count)
+        ports.put(server.base)
+        threading.Event().wait()
+
+
+def start_server(count: int) -> tuple[list[str], Any]:
+    """The page server in its own process, so that it does not share the client's interpreter."""
+    context = multiprocessing.get_context("fork")
+    ports = context.Queue()
+    process = context.Process(target=_serve, args=(count, ports), daemon=True)
+    process.start()
+    base = ports.get(timeout=60)
+    return [f"{base}/page/{i}" for i in range(count)], process
 
 
 def settings(cache: str, concurrency: int) -> dict[str, Any]:
@@ -105,8 +182,8 @@ def main() -> None:
     args = parser.parse_args()
 
     timings: dict[str, float] = {}
-    with LoopbackServer() as server, tempfile.TemporaryDirectory() as tmp:
-        urls = serve_pages(server, args.pages)
+    urls, server = start_server(args.pages)
+    with tempfile.TemporaryDirectory() as tmp:
         options = FetchOptions.from_settings(settings(str(Path(tmp) / "http"), args.concurrency))
 
         stats = FetchStats()
@@ -121,6 +198,7 @@ def main() -> None:
         assert len({d.id for d in documents}) == len(documents), "generated pages must differ"
 
         statements: list[tuple[Document, list[Any]]] = []
+        n_distinct = 0
         vectors: Any = None
         embedder_name = "-"
         if not args.skip_models:
@@ -139,11 +217,16 @@ def main() -> None:
             else:
                 texts = [embed_text(st) for _, sts in statements for st in sts]
             embed_texts(texts[:8])  # load the model outside the timing
+            distinct = list(dict.fromkeys(texts))  # as the pipeline does: each text once
+            n_distinct = len(distinct)
             started = time.perf_counter()
-            embedder_name, vectors = embed_texts(texts)
+            embedder_name, unique_vectors = embed_texts(distinct)
+            position = {text: index for index, text in enumerate(distinct)}
+            vectors = unique_vectors[[position[text] for text in texts]]
             timings["embed"] = time.perf_counter() - started
 
-            store_time = store_all(Path(tmp) / "corpus.sqlite", statements, vectors)
+            model_id = getattr(_EMBEDDERS.get("default"), "model_id", "external")
+            store_time = store_all(Path(tmp) / "corpus.sqlite", statements, vectors, model_id)
             if store_time is not None:
                 timings["store"] = store_time
 
@@ -156,12 +239,14 @@ def main() -> None:
         end_to_end = None
         if not args.skip_models:
             end_to_end = pipeline_run(urls, Path(tmp), args.concurrency)
+    server.terminate()
+    server.join(timeout=10)
 
     total = sum(timings.values())
     n_statements = sum(len(sts) for _, sts in statements)
     print(f"pages: {args.pages}  ({megabytes:.1f} MB of HTML, concurrency {args.concurrency})")
     if statements:
-        print(f"statements: {n_statements}  embedder: {embedder_name}")
+        print(f"statements: {n_statements} ({n_distinct} distinct texts)  embedder: {embedder_name}")
     print(f"{'stage':<8} {'seconds':>8} {'share':>7} {'pages/s':>9}")
     for stage, seconds in timings.items():
         print(f"{stage:<8} {seconds:8.2f} {seconds / total:7.1%} {args.pages / seconds:9.1f}")
@@ -179,41 +264,52 @@ def main() -> None:
         )
 
 
-def store_all(path: Path, statements: list[tuple[Document, list[Any]]], vectors: Any) -> float | None:
-    """Time writing the documents, statements and vectors into a fresh store, if a store exists."""
+def store_all(path: Path, statements: list[tuple[Document, list[Any]]], vectors: Any, model_id: str) -> float | None:
+    """Time writing the documents, statements and vectors into a fresh store, 32 documents a
+    transaction (as ``add_to_corpus`` does)."""
     try:
-        from verify.corpus import Corpus  # type: ignore[import-not-found]
+        from verify.store import Corpus
     except ImportError:
         return None
-    corpus = Corpus.open(str(path)) if hasattr(Corpus, "open") else Corpus(str(path))
-    started = time.perf_counter()
+    items = []
     offset = 0
-    try:
-        for document, sts in statements:
-            block = vectors[offset : offset + len(sts)]
-            offset += len(sts)
-            corpus.add(document, sts, block)
-    except TypeError as exc:  # a different add() signature: report rather than guess further
-        print(f"store: cannot call Corpus.add ({exc}); not timed")
-        return None
-    finally:
-        if hasattr(corpus, "close"):
-            corpus.close()
-    return time.perf_counter() - started
+    for document, sts in statements:
+        items.append((document, sts, vectors[offset : offset + len(sts)]))
+        offset += len(sts)
+    with Corpus.open(path, create=True) as corpus:
+        started = time.perf_counter()
+        for start in range(0, len(items), 32):
+            corpus.add_documents(items[start : start + 32], model_id=model_id)
+        corpus.update_index()
+        return time.perf_counter() - started
 
 
 def pipeline_run(urls: list[str], tmp: Path, concurrency: int) -> tuple[float, str] | None:
-    """One streaming run: iter_web_documents → pipeline.add_to_corpus (fresh cache and store)."""
+    """One streaming run: iter_web_documents → pipeline.add_to_corpus (fresh cache and store,
+    the extractor and embedder already loaded)."""
     try:
-        from verify.pipeline import add_to_corpus  # type: ignore[import-not-found]
+        from verify.pipeline import add_to_corpus
+        from verify.store import Corpus
     except ImportError:
         return None
+    from verify.extract import Extractor
+
+    extractor = Extractor()
+    extractor.extract(Document(id="warm-up", text="Mara Vell said the bridge was safe."))
+    embedder = _EMBEDDERS.get("default")
+    if embedder is None:
+        from verify.embed import load_embedder
+
+        embedder = _EMBEDDERS.setdefault("default", load_embedder())
     items = iter_web_documents(urls, settings=settings(str(tmp / "http-e2e"), concurrency))
-    started = time.perf_counter()
-    outcome = add_to_corpus(items, store=str(tmp / "e2e.sqlite"))
-    seconds = time.perf_counter() - started
-    failures = [i for i in getattr(outcome, "failures", []) if isinstance(i, InputFailure)]
-    return seconds, f"{outcome!r}"[:200] + (f"; {len(failures)} failures" if failures else "")
+    with Corpus.open(tmp / "e2e.sqlite", create=True) as corpus:
+        started = time.perf_counter()
+        summary = add_to_corpus(items, corpus, extractor, embedder)
+        seconds = time.perf_counter() - started
+    return seconds, (
+        f"{summary.documents_added} documents, {summary.statements_added} statements added, "
+        f"{len(summary.failures)} failures"
+    )
 
 
 if __name__ == "__main__":

@@ -38,3 +38,14 @@ def extractor():
 @pytest.fixture(scope="session")
 def seed_statements(extractor, seed_document):
     return extractor.extract(seed_document)
+
+
+@pytest.fixture(autouse=True)
+def _restore_verify_logger():
+    """The CLI points the "verify" logger at stderr; put it back so caplog sees later records."""
+    import logging
+
+    logger = logging.getLogger("verify")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = saved[0], saved[1], saved[2]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from loopback import FEED_ITEMS, LoopbackServer, install_news_site
+from loopback import FEED_ITEMS, LoopbackServer, install_news_site, no_proxies  # noqa: F401 - no_proxies is an autouse fixture
 
 from verify import cli_corpus
 from verify.cli import cli

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from loopback import FEED_ITEMS, LoopbackServer, install_news_site, rss_feed, sitemap, sitemap_index
+from loopback import FEED_ITEMS, LoopbackServer, install_news_site, no_proxies, rss_feed, sitemap, sitemap_index  # noqa: F401 - no_proxies is an autouse fixture
 
 from verify.errors import EmptyInputError, FormatError, InputError
 from verify.feeds import collect_feed_urls, parse_feed, read_url_file

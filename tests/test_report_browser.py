@@ -215,3 +215,39 @@ def test_readable_without_javascript(report, tmp_path):
         assert driver.find_element(By.ID, "summary").is_displayed()
     finally:
         driver.quit()
+
+
+@pytest.mark.slow
+def test_bundled_example_report(tmp_path, monkeypatch, browser):
+    """Acceptance: the README's main job on the bundled example writes reports/<name>.html, which
+    renders offline with no console error, its summary and a contradiction card visible."""
+    from click.testing import CliRunner
+    from selenium.webdriver.common.by import By
+
+    from verify.cli import cli
+
+    if "check" not in cli.list_commands(None):  # type: ignore[arg-type]
+        pytest.skip("`verify check` is not registered yet")
+    example = Path(__file__).resolve().parent.parent / "corpora" / "2022-03-31-ukraine.txt"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    run = CliRunner().invoke(cli, ["check", str(example), "--format", "html,json"], catch_exceptions=False)
+    assert run.exit_code in (0, 1), run.output
+    page = tmp_path / "reports" / "2022-03-31-ukraine.html"
+    assert page.is_file(), run.output
+    url = page.resolve().as_uri()
+    _requests(browser)
+    browser.get(url)
+    assert browser.find_element(By.ID, "summary").is_displayed()
+    card = browser.find_element(By.CSS_SELECTOR, "li.card.v-contradicted, li.card.v-self-contradiction")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", card)
+    assert card.is_displayed()
+    png = browser.get_screenshot_as_png()
+    scale = browser.execute_script("return window.devicePixelRatio") or 1
+    badge = card.find_element(By.CSS_SELECTOR, ".h .b")
+    colors = _colors_in(png, _box(browser, badge), scale)
+    assert _near(colors, (0xC6, 0x28, 0x28)) or _near(colors, (0x6A, 0x1B, 0x9A))
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    outside = [u for u in _requests(browser) if u != url and not u.startswith(("data:", "about:", "chrome:"))]
+    assert not outside, outside

@@ -831,9 +831,21 @@ def iter_web_documents(
                     if not await asyncio.to_thread(put, (url, outcome)):
                         return
 
+    async def until_stopped() -> None:
+        # the consumer may close early while a slow fetch is awaited: cancel it then
+        work = asyncio.ensure_future(produce())
+        while not work.done():
+            await asyncio.wait({work}, timeout=0.1)
+            if stop.is_set() and not work.done():
+                work.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await work
+                return
+        work.result()
+
     def run() -> None:
         try:
-            asyncio.run(produce())
+            asyncio.run(until_stopped())
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
             put(exc)
         finally:

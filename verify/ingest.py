@@ -172,7 +172,9 @@ def _canonical_link(raw: str, base: str | None) -> str | None:
     end = raw[:200_000].lower().find("</head")
     head = raw[: end if end >= 0 else 65536]
     for tag in _LINK_TAG.findall(head):
-        attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTRIBUTE.finditer(tag)}
+        attributes = {
+            m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTRIBUTE.finditer(tag)
+        }
         if "canonical" in attributes.get("rel", "").lower().split() and attributes.get("href", "").strip():
             href = urljoin(base or "", attributes["href"].strip().replace("&amp;", "&"))
             if href.lower().startswith(("http://", "https://")):

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from ..errors import ConfigError
 from ..types import CheckResult
 from .claimreview import RATINGS, claim_reviews, render_claimreview
 from .common import ReportOptions, parse_fail_on, safe_name
-from .github import annotations, in_github_actions, write_annotations
+from .github import github_annotations, in_github_actions, write_annotations
 from .html import render_html
 from .json_out import SCHEMA_VERSION, render_json, report_dict
 from .junit import render_junit
@@ -32,8 +32,8 @@ __all__ = [
     "RATINGS",
     "SCHEMA_VERSION",
     "ReportOptions",
-    "annotations",
     "claim_reviews",
+    "github_annotations",
     "in_github_actions",
     "parse_fail_on",
     "parse_formats",
@@ -139,8 +139,9 @@ def write_reports(
     paths = report_paths(formats, output_dir, name)
     out = Path(output_dir)
     html_name = f"{safe_name(name)}{FORMATS['html']}"
+    templates = os.fspath(template_dir) if template_dir is not None else None
     renderers = {
-        "html": lambda: render_html(result, options, template_dir=template_dir, output_dir=out),
+        "html": lambda: render_html(result, options, template_dir=templates, output_dir=out),
         "json": lambda: render_json(result, options),
         "claimreview": lambda: render_claimreview(result, options, html_name=html_name),
         "junit": lambda: render_junit(result, options),

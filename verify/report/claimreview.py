@@ -23,7 +23,7 @@ from typing import Any
 from ..types import CheckResult, Document, SpeakerKind, Statement, Verdict, VerdictLabel
 from .common import ReportOptions, document_lookup, is_finding, one_line, relation_title, shorten
 
-__all__ = ["RATINGS", "BEST_RATING", "WORST_RATING", "claim_reviews", "render_claimreview", "statement_anchor"]
+__all__ = ["BEST_RATING", "RATINGS", "WORST_RATING", "claim_reviews", "render_claimreview", "statement_anchor"]
 
 BEST_RATING = 5
 WORST_RATING = 1
@@ -80,7 +80,9 @@ def _review_body(verdict: Verdict) -> str:
     return "; ".join(parts)
 
 
-def claim_reviews(result: CheckResult, options: ReportOptions | None = None, html_name: str = "report.html") -> list[dict[str, Any]]:
+def claim_reviews(
+    result: CheckResult, options: ReportOptions | None = None, html_name: str = "report.html"
+) -> list[dict[str, Any]]:
     """One ClaimReview object per statement whose verdict is not no-evidence, in input order.
 
     html_name: file name of the HTML report, used for ``url`` when ``options.report_url`` is unset.
@@ -128,6 +130,8 @@ def claim_reviews(result: CheckResult, options: ReportOptions | None = None, htm
     return reviews
 
 
-def render_claimreview(result: CheckResult, options: ReportOptions | None = None, html_name: str = "report.html") -> str:
+def render_claimreview(
+    result: CheckResult, options: ReportOptions | None = None, html_name: str = "report.html"
+) -> str:
     """The ClaimReview JSON-LD document: a JSON array of ClaimReview objects, sorted keys."""
     return json.dumps(claim_reviews(result, options, html_name), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

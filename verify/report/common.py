@@ -12,35 +12,35 @@ import bisect
 import datetime as dt
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 from urllib.parse import quote
 
 from ..types import CheckResult, Document, Span, SpeakerKind, Statement, Verdict, VerdictLabel
 
 __all__ = [
-    "ReportOptions",
-    "Location",
-    "Locator",
-    "clean",
-    "one_line",
-    "shorten",
-    "verdict_title",
-    "verdict_description",
-    "relation_title",
-    "parse_fail_on",
     "DEFAULT_FAIL_ON",
     "FINDINGS",
-    "is_finding",
-    "severity_level",
-    "document_lookup",
-    "serious_order",
-    "speaker_kind_title",
+    "Location",
+    "Locator",
+    "ReportOptions",
     "artifact_uri",
+    "clean",
     "display_path",
-    "safe_name",
+    "document_lookup",
+    "is_finding",
+    "one_line",
+    "parse_fail_on",
+    "relation_title",
     "relative_link",
+    "safe_name",
+    "serious_order",
+    "severity_level",
+    "shorten",
+    "speaker_kind_title",
+    "verdict_description",
+    "verdict_title",
 ]
 
 DEFAULT_FAIL_ON: frozenset[VerdictLabel] = frozenset({VerdictLabel.CONTRADICTED, VerdictLabel.SELF_CONTRADICTION})
@@ -88,8 +88,8 @@ class ReportOptions:
             return None
         moment = self.generated_at
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.timezone.utc)
-        return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def parse_fail_on(value: str | Iterable[str] | None) -> frozenset[VerdictLabel]:

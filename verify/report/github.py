@@ -13,7 +13,8 @@ exactly one line, and text from an article can never start a workflow command of
 from __future__ import annotations
 
 import os
-from typing import Mapping, TextIO
+from collections.abc import Mapping
+from typing import TextIO
 
 from ..types import CheckResult
 from .common import (
@@ -29,7 +30,7 @@ from .common import (
     verdict_title,
 )
 
-__all__ = ["escape_data", "escape_property", "annotations", "in_github_actions", "write_annotations"]
+__all__ = ["escape_data", "escape_property", "github_annotations", "in_github_actions", "write_annotations"]
 
 
 def escape_data(text: str) -> str:
@@ -48,7 +49,7 @@ def in_github_actions(environ: Mapping[str, str] | None = None) -> bool:
     return environ.get("GITHUB_ACTIONS", "").lower() == "true"
 
 
-def annotations(result: CheckResult, options: ReportOptions | None = None) -> list[str]:
+def github_annotations(result: CheckResult, options: ReportOptions | None = None) -> list[str]:
     """The annotation lines (without newlines), in input order."""
     options = options or ReportOptions()
     documents = document_lookup(result)
@@ -88,7 +89,6 @@ def annotations(result: CheckResult, options: ReportOptions | None = None) -> li
 
 def write_annotations(result: CheckResult, stream: TextIO, options: ReportOptions | None = None) -> int:
     """Print the annotations to ``stream``, one per line; return how many."""
-    lines = annotations(result, options)
-    for line in lines:
-        stream.write(line + "\n")
+    lines = github_annotations(result, options)
+    stream.writelines(line + "\n" for line in lines)
     return len(lines)

@@ -15,10 +15,11 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
@@ -44,7 +45,10 @@ from .common import (
     verdict_title,
 )
 
-__all__ = ["environment", "render_html", "html_context", "quote_parts", "text_fragment_link"]
+__all__ = ["environment", "html_context", "quote_parts", "render_html", "text_fragment_link"]
+
+#: most contradiction curves drawn in the timeline (the most probable first)
+MAX_CURVES = 300
 
 #: characters of sentence context kept on each side of a highlighted quote (evidence: half)
 CONTEXT_CHARS = 280
@@ -117,7 +121,9 @@ def _cut(text: str, limit: int, left: bool) -> str:
     return (piece[:space] if space > limit - 40 else piece) + "…"
 
 
-def quote_parts(statement: Statement, document: Document | None = None, context: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+def quote_parts(
+    statement: Statement, document: Document | None = None, context: int = CONTEXT_CHARS
+) -> tuple[str, str, str]:
     """(before, quote, after): the statement's sentence split around its content.
 
     Uses ``content_span`` and ``sentence_span``; when the content runs past the sentence and
@@ -134,7 +140,11 @@ def quote_parts(statement: Statement, document: Document | None = None, context:
             start, end = min(start, sentence_span.start), max(end, sentence_span.end)
         before, after = text[start : content_span.start], text[content_span.end : end]
         return _cut(before, context, True), statement.content, _cut(after, context, False)
-    if len(sentence) == len(sentence_span) and sentence_span.start <= content_span.start and content_span.end <= sentence_span.end:
+    if (
+        len(sentence) == len(sentence_span)
+        and sentence_span.start <= content_span.start
+        and content_span.end <= sentence_span.end
+    ):
         a = content_span.start - sentence_span.start
         b = content_span.end - sentence_span.start
         if sentence[a:b] == statement.content:
@@ -223,7 +233,14 @@ class _Context:
             return cached
         document = self.documents.get(document_id)
         if document is None:
-            info: dict[str, Any] = {"title": f"document {document_id}", "source": None, "date": None, "url": None, "href": None, "path": None}
+            info: dict[str, Any] = {
+                "title": f"document {document_id}",
+                "source": None,
+                "date": None,
+                "url": None,
+                "href": None,
+                "path": None,
+            }
         else:
             url = _safe_url(document.url)
             info = {
@@ -324,7 +341,7 @@ class _Context:
             )
             x += width
         ordered = serious_order(enumerate(result.verdicts))
-        top = []
+        top: list[dict[str, Any]] = []
         for index, verdict in ordered:
             if not is_finding(verdict.label) or len(top) >= 10:
                 break
@@ -345,9 +362,10 @@ class _Context:
         for document in result.documents:
             info = dict(self.document(document.id))
             info["statements"] = per_document[document.id]
-            info["findings"] = sum(1 for v in result.verdicts if v.statement.document_id == document.id and is_finding(v.label)) if len(result.documents) <= 200 else None
             documents.append(info)
-        evidence_docs = {e.statement.document_id for v in result.verdicts for e in v.evidence} - {d.id for d in result.documents}
+        evidence_docs = {e.statement.document_id for v in result.verdicts for e in v.evidence} - {
+            d.id for d in result.documents
+        }
         title = options.title
         if not title:
             title = "Statement check"
@@ -388,7 +406,7 @@ def _timeline(result: CheckResult, options: ReportOptions, anchor_of: Mapping[st
     statements_per: Counter[str] = Counter()
     involvement: Counter[str] = Counter()
     nodes: dict[str, dict[str, Any]] = {}
-    links = []
+    links: list[tuple[float, int, str, str, bool]] = []
     for verdict in result.verdicts:
         statement = verdict.statement
         names.setdefault(statement.speaker_id, one_line(statement.speaker))
@@ -400,7 +418,9 @@ def _timeline(result: CheckResult, options: ReportOptions, anchor_of: Mapping[st
             "label": verdict.label.value,
             "anchor": anchor_of[statement.id],
             # no-evidence dots carry no tooltip: in a large report they are most of the page weight
-            "tip": None if verdict.label is VerdictLabel.NO_EVIDENCE else f"{verdict_title(verdict.label)}: \u201c{shorten(statement.content, 60)}\u201d",
+            "tip": None
+            if verdict.label is VerdictLabel.NO_EVIDENCE
+            else f"{verdict_title(verdict.label)}: \u201c{shorten(statement.content, 60)}\u201d",
             "checked": True,
         }
         for evidence in verdict.evidence:
@@ -420,7 +440,8 @@ def _timeline(result: CheckResult, options: ReportOptions, anchor_of: Mapping[st
                     "tip": f"Evidence: \u201c{shorten(other.content, 60)}\u201d",
                     "checked": False,
                 }
-            links.append((statement.id, other.id, evidence.relation.same_speaker or other.speaker_id == statement.speaker_id))
+            same = evidence.relation.same_speaker or other.speaker_id == statement.speaker_id
+            links.append((-evidence.relation.probability, len(links), statement.id, other.id, same))
     if not nodes:
         return None
     ranked = sorted(names, key=lambda s: (-involvement[s], -statements_per[s], names[s].lower(), s))
@@ -452,9 +473,16 @@ def _timeline(result: CheckResult, options: ReportOptions, anchor_of: Mapping[st
         y = top + lane * lane_height + lane_height / 2 + ((k % 3) - 1) * 6 * (1 if k else 0)
         x = x_of(node["date"])
         points[statement_id] = (x, y)
-        dots.append(SimpleNamespace(x=x, y=y, label=node["label"], anchor=node["anchor"], tip=node["tip"], checked=node["checked"]))
-    curves = []
-    for source, target, same in links[:3000]:
+        dots.append(
+            SimpleNamespace(
+                x=x, y=y, label=node["label"], anchor=node["anchor"], tip=node["tip"], checked=node["checked"]
+            )
+        )
+    curves: list[SimpleNamespace] = []
+    # the strongest contradictions only: past a few hundred curves the picture is a smear
+    for _, _, source, target, same in sorted(links):
+        if len(curves) >= MAX_CURVES:
+            break
         if source not in points or target not in points:
             continue
         (x1, y1), (x2, y2) = points[source], points[target]
@@ -498,15 +526,21 @@ def _timeline(result: CheckResult, options: ReportOptions, anchor_of: Mapping[st
         "hidden_lanes": len(ranked) - len(lanes),
         "undated": undated,
         "links": len(curves),
+        "hidden_links": max(0, len(links) - len(curves)),
+        "dense": len(curves) > 60,
     }
 
 
-def html_context(result: CheckResult, options: ReportOptions | None = None, output_dir: Path | None = None) -> dict[str, Any]:
+def html_context(
+    result: CheckResult, options: ReportOptions | None = None, output_dir: Path | None = None
+) -> dict[str, Any]:
     """The data the templates receive (documented in docs/reports.md for template authors).
 
     Top-level names map to values; nested records are namespaces (``card.speaker.name``).
     """
-    return {key: _attrs(value) for key, value in _Context(result, options or ReportOptions(), output_dir).build().items()}
+    return {
+        key: _attrs(value) for key, value in _Context(result, options or ReportOptions(), output_dir).build().items()
+    }
 
 
 def render_html(

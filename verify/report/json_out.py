@@ -19,9 +19,9 @@ from typing import Any
 
 from .. import __version__
 from ..types import CheckResult, Document, VerdictLabel
-from .common import ReportOptions, artifact_uri, document_lookup, is_finding, Locator
+from .common import Locator, ReportOptions, artifact_uri, document_lookup, is_finding
 
-__all__ = ["SCHEMA_VERSION", "SCHEMA_FILE", "report_dict", "render_json"]
+__all__ = ["SCHEMA_FILE", "SCHEMA_VERSION", "render_json", "report_dict"]
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_FILE = "verify-report-1.schema.json"
@@ -34,7 +34,7 @@ def _stable(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 6) if math.isfinite(value) else None
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return value if value.isprintable() else _SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
         return {str(_stable(k)): _stable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -110,9 +110,7 @@ def report_dict(result: CheckResult, options: ReportOptions | None = None) -> di
         },
         "documents": [_document(document) for document in result.documents],
         "evidence_documents": [
-            _document(documents[doc_id])
-            for doc_id in evidence_ids
-            if doc_id in documents and doc_id not in checked_ids
+            _document(documents[doc_id]) for doc_id in evidence_ids if doc_id in documents and doc_id not in checked_ids
         ],
         "verdicts": verdicts,
         "failures": [{"origin": failure.origin, "message": failure.message} for failure in result.failures],
@@ -125,4 +123,6 @@ def report_dict(result: CheckResult, options: ReportOptions | None = None) -> di
 
 def render_json(result: CheckResult, options: ReportOptions | None = None) -> str:
     """The JSON report as text: sorted keys, two-space indent, UTF-8, final newline."""
-    return json.dumps(report_dict(result, options), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return (
+        json.dumps(report_dict(result, options), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    )

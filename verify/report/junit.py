@@ -9,6 +9,7 @@ case in a suite named "inputs".  Counts on ``<testsuites>`` and each ``<testsuit
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+
 from ..types import CheckResult, Document, Verdict, VerdictLabel
 from .common import (
     Locator,
@@ -23,7 +24,7 @@ from .common import (
     verdict_title,
 )
 
-__all__ = ["render_junit", "junit_counts"]
+__all__ = ["junit_counts", "render_junit"]
 
 
 def _details(verdict: Verdict) -> str:
@@ -72,7 +73,11 @@ def render_junit(result: CheckResult, options: ReportOptions | None = None) -> s
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         if document is not None:
             props = ET.SubElement(suite, "properties")
-            for key, value in (("document.id", document.id), ("document.url", document.url), ("document.source", document.source)):
+            for key, value in (
+                ("document.id", document.id),
+                ("document.url", document.url),
+                ("document.source", document.source),
+            ):
                 if value:
                     ET.SubElement(props, "property", name=key, value=one_line(value))
         uri = artifact_uri(document, options.base_dir)
@@ -134,4 +139,3 @@ def junit_counts(xml_text: str | bytes) -> dict[str, int]:
     """``tests``/``failures``/``errors``/``skipped`` totals of a JUnit document (for checks)."""
     root = ET.fromstring(xml_text)
     return {key: int(root.get(key, "0")) for key in ("tests", "failures", "errors", "skipped")}
-

@@ -69,20 +69,16 @@ def render_markdown(
     speakers = len({v.statement.speaker_id for v in result.verdicts})
     title = options.title or "Statement check"
     lines = [f"## {escape_markdown(title, 120)}", ""]
-    status = (
-        f"**{failing} failing finding{'s' if failing != 1 else ''}**"
-        if failing
-        else "**No failing findings**"
-    )
+    status = f"**{failing} failing finding{'s' if failing != 1 else ''}**" if failing else "**No failing findings**"
     lines.append(
         f"{status} \u2014 {len(result.documents)} document{'s' if len(result.documents) != 1 else ''}, "
         f"{len(result.verdicts)} statement{'s' if len(result.verdicts) != 1 else ''}, "
         f"{speakers} speaker{'s' if speakers != 1 else ''}."
     )
     lines += ["", "| verdict | statements |", "|---|---:|"]
-    for label in VerdictLabel:
-        marker = " (fails)" if label in options.fail_on else ""
-        lines.append(f"| {_ICONS[label]} {verdict_title(label)}{marker} | {counts[label]} |")
+    for each in VerdictLabel:
+        marker = " (fails)" if each in options.fail_on else ""
+        lines.append(f"| {_ICONS[each]} {verdict_title(each)}{marker} | {counts[each]} |")
 
     findings = serious_order((i, v) for i, v in enumerate(result.verdicts) if is_finding(v.label))
     if findings:
@@ -92,16 +88,16 @@ def render_markdown(
             statement = verdict.statement
             when = statement.date.isoformat() if statement.date else "undated"
             kind = " (anonymous source)" if statement.speaker_kind.value == "anonymous" else ""
-            label = f"{_ICONS[verdict.label]} **{verdict_title(verdict.label)}**"
+            heading = f"{_ICONS[verdict.label]} **{verdict_title(verdict.label)}**"
             if link_base:
-                label += f" ([details]({link_base.split('#')[0]}#{statement_anchor(index)}))"
+                heading += f" ([details]({link_base.split('#')[0]}#{statement_anchor(index)}))"
             where = ""
             document = documents.get(statement.document_id)
             if document is not None:
                 loc = locator.locate(document, statement.content_span)
                 where = f" \u2014 `{display_path(document, options.base_dir).replace('`', '')}:{loc.start_line}`"
             lines.append(
-                f"- {label}: {escape_markdown(statement.speaker, 80)}{kind}, {when}: "
+                f"- {heading}: {escape_markdown(statement.speaker, 80)}{kind}, {when}: "
                 f"\u201c{escape_markdown(statement.content)}\u201d{where}"
             )
             for evidence in verdict.evidence[:2]:

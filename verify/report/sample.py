@@ -30,14 +30,20 @@ from ..types import (
     VerdictLabel,
 )
 
-__all__ = ["sample_result", "HOSTILE_TITLE", "HOSTILE_QUOTE", "HOSTILE_SPEAKER"]
+__all__ = ["HOSTILE_QUOTE", "HOSTILE_SPEAKER", "HOSTILE_TITLE", "sample_result"]
 
 HOSTILE_TITLE = '<script>alert("title")</script> Harbour & "Bridge" \x07news\x00 </title>'
 HOSTILE_QUOTE = 'the bridge is </mark><img src=x onerror=alert(1)> "safe" & \x1b[31mready\x0c'
-HOSTILE_SPEAKER = "O'Brien \"<b>the boss</b>\"\x08"
+HOSTILE_SPEAKER = 'O\'Brien "<b>the boss</b>"\x08'
 
 _OUTLETS = ["The Harbour Gazette", "Northfield Ledger", "Radio Valmora", "Coastline Wire", "Valmora Evening Post"]
-_HOSTS = ["harbour-gazette.example", "northfield-ledger.example", "radio-valmora.example", "coastline-wire.example", "evening-post.example"]
+_HOSTS = [
+    "harbour-gazette.example",
+    "northfield-ledger.example",
+    "radio-valmora.example",
+    "coastline-wire.example",
+    "evening-post.example",
+]
 
 _SPEAKERS = [
     ("Mayor Elena Brandt", "elena-brandt", SpeakerKind.PERSON),
@@ -52,12 +58,42 @@ _SPEAKERS = [
 
 # (claim, contradicting claim, supporting claim, follow-up claim)
 _TOPICS = [
-    ("the new bridge will open in May", "the bridge will not open before autumn", "the bridge is on schedule for a May opening", "inspectors will visit the bridge site next week"),
-    ("no jobs will be cut at the container terminal", "forty jobs at the container terminal will go this year", "the terminal is keeping all of its staff", "talks on terminal staffing resume on Friday"),
-    ("the harbour expansion is within its budget", "the expansion has overrun its budget by a third", "spending on the expansion matches the plan", "an audit of the expansion accounts has begun"),
-    ("the ferry service to the islands will continue", "the island ferry will stop running in June", "the ferry timetable for next year is unchanged", "a new ferry operator has been invited to bid"),
-    ("the water in the bay is safe for swimming", "bathing in the bay is unsafe after the spill", "tests show the bay water meets bathing standards", "more water samples will be taken on Monday"),
-    ("the fish market will stay at the old quay", "the fish market is moving to the east pier", "the market's lease at the old quay was renewed", "traders will meet the council about the market"),
+    (
+        "the new bridge will open in May",
+        "the bridge will not open before autumn",
+        "the bridge is on schedule for a May opening",
+        "inspectors will visit the bridge site next week",
+    ),
+    (
+        "no jobs will be cut at the container terminal",
+        "forty jobs at the container terminal will go this year",
+        "the terminal is keeping all of its staff",
+        "talks on terminal staffing resume on Friday",
+    ),
+    (
+        "the harbour expansion is within its budget",
+        "the expansion has overrun its budget by a third",
+        "spending on the expansion matches the plan",
+        "an audit of the expansion accounts has begun",
+    ),
+    (
+        "the ferry service to the islands will continue",
+        "the island ferry will stop running in June",
+        "the ferry timetable for next year is unchanged",
+        "a new ferry operator has been invited to bid",
+    ),
+    (
+        "the water in the bay is safe for swimming",
+        "bathing in the bay is unsafe after the spill",
+        "tests show the bay water meets bathing standards",
+        "more water samples will be taken on Monday",
+    ),
+    (
+        "the fish market will stay at the old quay",
+        "the fish market is moving to the east pier",
+        "the market's lease at the old quay was renewed",
+        "traders will meet the council about the market",
+    ),
 ]
 
 _EXTENSIONS = [
@@ -79,9 +115,17 @@ _SETTINGS = [
 _PAST = {"say": "said", "warn": "warned", "insist": "insisted"}
 
 _RATIONALES = {
-    RelationLabel.CONTRADICTS: ["opposite claim about the same subject ({days} days apart)", "number mismatch and negation", "same subject, incompatible outcome"],
+    RelationLabel.CONTRADICTS: [
+        "opposite claim about the same subject ({days} days apart)",
+        "number mismatch and negation",
+        "same subject, incompatible outcome",
+    ],
     RelationLabel.SUPPORTS: ["same claim in other words", "agrees on date and subject", "restates the commitment"],
-    RelationLabel.FOLLOWS_UP: ["later development on the same subject", "reports the next step", "follows the same story {days} days later"],
+    RelationLabel.FOLLOWS_UP: [
+        "later development on the same subject",
+        "reports the next step",
+        "follows the same story {days} days later",
+    ],
 }
 
 
@@ -97,7 +141,15 @@ class _Builder:
         return span
 
 
-def _sentence(builder: _Builder, document_id: str, speaker: tuple[str, str, SpeakerKind], content: str, date: dt.date | None, direct: bool, cue: str) -> Statement:
+def _sentence(
+    builder: _Builder,
+    document_id: str,
+    speaker: tuple[str, str, SpeakerKind],
+    content: str,
+    date: dt.date | None,
+    direct: bool,
+    cue: str,
+) -> Statement:
     name, speaker_id, kind = speaker
     start = builder.length
     # news sentences run to 25-35 words: lengthen the claim and add where it was said
@@ -141,7 +193,9 @@ def _sentence(builder: _Builder, document_id: str, speaker: tuple[str, str, Spea
     )
 
 
-def _document(builder: _Builder, placeholder: str, statements: list[Statement], **meta: object) -> tuple[Document, list[Statement]]:
+def _document(
+    builder: _Builder, placeholder: str, statements: list[Statement], **meta: object
+) -> tuple[Document, list[Statement]]:
     text = "".join(builder.text).rstrip()
     document = Document(id=Document.make_id(text) if text.strip() else placeholder, text=text, **meta)  # type: ignore[arg-type]
     fixed = [
@@ -151,7 +205,9 @@ def _document(builder: _Builder, placeholder: str, statements: list[Statement], 
     return document, fixed
 
 
-def sample_result(statements: int = 12, seed: int = 0, hostile: bool = False, evidence_per_finding: int = 2) -> CheckResult:
+def sample_result(
+    statements: int = 12, seed: int = 0, hostile: bool = False, evidence_per_finding: int = 2
+) -> CheckResult:
     """A made-up ``CheckResult`` with ``statements`` checked statements (default 12).
 
     seed: random seed (default 0; same seed, same result).
@@ -188,8 +244,15 @@ def sample_result(statements: int = 12, seed: int = 0, hostile: bool = False, ev
             title = HOSTILE_TITLE
             url = "javascript:alert('url')"
         document, sts = _document(
-            builder, f"ev{d}", sts, title=title, source=_OUTLETS[outlet], url=url, date=day,
-            origin=url or f"corpus/valmora-{d}.txt", origin_offset=None if url else 0,
+            builder,
+            f"ev{d}",
+            sts,
+            title=title,
+            source=_OUTLETS[outlet],
+            url=url,
+            date=day,
+            origin=url or f"corpus/valmora-{d}.txt",
+            origin_offset=None if url else 0,
         )
         evidence_docs.append(document)
         for key, st in zip(keys, sts):
@@ -226,9 +289,15 @@ def sample_result(statements: int = 12, seed: int = 0, hostile: bool = False, ev
         if hostile and number == 0:
             title = HOSTILE_TITLE
         document, sts = _document(
-            builder, f"doc{number}", sts, title=title, source=_OUTLETS[outlet],
+            builder,
+            f"doc{number}",
+            sts,
+            title=title,
+            source=_OUTLETS[outlet],
             url=f"https://{_HOSTS[outlet]}/news/harbour-{number + 1}" if number % 3 != 2 else None,
-            date=day, origin=f"articles/harbour-{number + 1}.txt", origin_offset=0,
+            date=day,
+            origin=f"articles/harbour-{number + 1}.txt",
+            origin_offset=0,
         )
         documents.append(document)
         checked.extend((st, label, topic) for st, (label, topic) in zip(sts, topics))
@@ -248,9 +317,13 @@ def sample_result(statements: int = 12, seed: int = 0, hostile: bool = False, ev
         elif label is VerdictLabel.FOLLOW_UP:
             relations = [RelationLabel.FOLLOWS_UP] * max(1, evidence_per_finding - 1)
         elif label is VerdictLabel.DISPUTED:
-            relations = [RelationLabel.SUPPORTS, RelationLabel.CONTRADICTS] + [RelationLabel.CONTRADICTS] * max(0, evidence_per_finding - 2)
+            relations = [RelationLabel.SUPPORTS, RelationLabel.CONTRADICTS] + [RelationLabel.CONTRADICTS] * max(
+                0, evidence_per_finding - 2
+            )
         for relation_label in relations:
-            variant = {RelationLabel.CONTRADICTS: 1, RelationLabel.SUPPORTS: 2, RelationLabel.FOLLOWS_UP: 3}[relation_label]
+            variant = {RelationLabel.CONTRADICTS: 1, RelationLabel.SUPPORTS: 2, RelationLabel.FOLLOWS_UP: 3}[
+                relation_label
+            ]
             candidates = pool.get((topic, variant)) or [st for sts_ in pool.values() for st in sts_]
             fresh = [st for st in candidates if st.id not in used] or candidates
             other = fresh[rng.randrange(len(fresh))]
@@ -266,8 +339,13 @@ def sample_result(statements: int = 12, seed: int = 0, hostile: bool = False, ev
                 when = (statement.date or base_day) - dt.timedelta(days=12)
                 other = _sentence(builder, "", speaker, _TOPICS[topic][1], when, True, "say")
                 document, (other,) = _document(
-                    builder, "self", [other], title="Earlier remarks on the harbour", source=_OUTLETS[0],
-                    url=f"https://{_HOSTS[0]}/archive/remarks-{len(evidence_docs)}", date=when,
+                    builder,
+                    "self",
+                    [other],
+                    title="Earlier remarks on the harbour",
+                    source=_OUTLETS[0],
+                    url=f"https://{_HOSTS[0]}/archive/remarks-{len(evidence_docs)}",
+                    date=when,
                     origin=f"https://{_HOSTS[0]}/archive/remarks-{len(evidence_docs)}",
                 )
                 evidence_docs.append(document)
@@ -292,7 +370,12 @@ def sample_result(statements: int = 12, seed: int = 0, hostile: bool = False, ev
 
 
 def _evidence(
-    statement: Statement, other: Statement, label: RelationLabel, rng: random.Random, docs: dict[str, Document], same: bool = False
+    statement: Statement,
+    other: Statement,
+    label: RelationLabel,
+    rng: random.Random,
+    docs: dict[str, Document],
+    same: bool = False,
 ) -> Evidence:
     days = abs(((other.date or statement.date or dt.date(2031, 1, 1)) - (statement.date or dt.date(2031, 1, 1))).days)
     rationale = rng.choice(_RATIONALES[label]).format(days=days)

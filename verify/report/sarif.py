@@ -126,10 +126,12 @@ def sarif_log(result: CheckResult, options: ReportOptions | None = None) -> dict
                 "date": statement.date.isoformat() if statement.date else None,
             },
         }
-        document = documents.get(statement.document_id)
-        if document is not None:
-            region, basis = _region(locator, document, statement)
-            entry["locations"] = [{"physicalLocation": {"artifactLocation": artifact(document), "region": region}}]
+        checked_document = documents.get(statement.document_id)
+        if checked_document is not None:
+            region, basis = _region(locator, checked_document, statement)
+            entry["locations"] = [
+                {"physicalLocation": {"artifactLocation": artifact(checked_document), "region": region}}
+            ]
             entry["properties"]["locationBasis"] = basis
         related = []
         for number, evidence in enumerate(verdict.evidence, start=1):
