@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from verify.extract import SPEECH_CUES, Extractor, is_speech_cue  # noqa: E402
-from verify.types import Document  # noqa: E402
+from verify.extract import SPEECH_CUES, Extractor, is_speech_cue
+from verify.types import Document
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear-train"
 _IRREGULAR = {

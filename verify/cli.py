@@ -13,7 +13,8 @@ import functools
 import json
 import logging
 import sys
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import click
 
@@ -101,7 +102,11 @@ class LazyGroup(click.Group):
 
 @click.group(
     cls=LazyGroup,
-    lazy={},
+    lazy={
+        "corpus": "verify.cli_corpus:corpus",
+        "check": "verify.cli_check:check",
+        "relations": "verify.cli_check:relations",
+    },
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(package_name="verify-statements", prog_name="verify")

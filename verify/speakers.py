@@ -26,7 +26,7 @@ from pathlib import Path
 from .errors import ConfigError
 from .types import SpeakerKind
 
-__all__ = ["Aliases", "slugify", "normalise_name", "TITLE_WORDS", "ANONYMOUS_NOUNS", "GOVERNMENT_WORDS"]
+__all__ = ["ANONYMOUS_NOUNS", "GOVERNMENT_WORDS", "TITLE_WORDS", "Aliases", "normalise_name", "slugify"]
 
 TITLE_WORDS = {
     "president", "vice", "prime", "minister", "secretary", "general", "gen.", "gen", "sen.", "sen", "senator",
@@ -65,7 +65,7 @@ def slugify(text: str) -> str:
 def normalise_name(text: str) -> str:
     """A name without possessive ending, surrounding quotes or punctuation, or a leading article."""
     text = re.sub(r"[’']s?$", "", text.strip().strip(",;:.\"“”'’")).strip()
-    return re.sub(r"^(the|a|an)\s+", "", text, flags=re.I)
+    return re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
 @dataclass
@@ -85,7 +85,7 @@ class Aliases:
         return self.names.get(self._key(name))
 
     @classmethod
-    def load(cls, path: str | Path | None) -> "Aliases":
+    def load(cls, path: str | Path | None) -> Aliases:
         """Read an alias file (TOML, JSON or TSV); ``None`` gives no aliases."""
         aliases = cls()
         if path is None:

@@ -12,22 +12,23 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = [
-    "Span",
-    "Document",
-    "SpeakerKind",
-    "QuoteKind",
-    "Statement",
-    "RelationLabel",
-    "Relation",
-    "VerdictLabel",
-    "Evidence",
-    "Verdict",
-    "InputFailure",
     "CheckResult",
+    "Document",
+    "Evidence",
+    "InputFailure",
+    "QuoteKind",
+    "Relation",
+    "RelationLabel",
+    "Span",
+    "SpeakerKind",
+    "Statement",
+    "Verdict",
+    "VerdictLabel",
     "content_hash",
 ]
 
@@ -98,11 +99,11 @@ class Span:
         """The characters of ``text`` this span covers."""
         return text[self.start : self.end]
 
-    def overlap(self, other: "Span") -> int:
+    def overlap(self, other: Span) -> int:
         """Number of characters both spans cover."""
         return max(0, min(self.end, other.end) - max(self.start, other.start))
 
-    def iou(self, other: "Span") -> float:
+    def iou(self, other: Span) -> float:
         """Overlap divided by union (0 when both are empty)."""
         inter = self.overlap(other)
         union = len(self) + len(other) - inter
@@ -142,7 +143,7 @@ class Document:
         return _to_dict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Document":
+    def from_dict(cls, data: Mapping[str, Any]) -> Document:
         values = dict(data)
         if values.get("date"):
             values["date"] = dt.date.fromisoformat(str(values["date"]))
@@ -193,7 +194,7 @@ class Statement:
         return _to_dict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Statement":
+    def from_dict(cls, data: Mapping[str, Any]) -> Statement:
         values = dict(data)
         for name in ("speaker_span", "cue_span", "content_span", "sentence_span"):
             if values.get(name) is not None and not isinstance(values[name], Span):
