@@ -365,9 +365,10 @@ class Extractor:
             c.dep_ in ("ccomp",) for c in tok.children
         ):
             # these take an addressee or object, not what was said, unless a quotation stands beside them
-            if (lemma not in ("call", "post") or not any(
+            takes_object = (lemma in ("call", "post") and any(
                 c.dep_ in ("oprd", "dobj") or (c.dep_ == "prep" and c.lower_ in ("for", "on")) for c in tok.children
-            )) and not self._adjacent_quote(tok, speaker, sent) and not any(c.dep_ == "ccomp" for c in speaker.children):
+            )) or (lemma == "ask" and any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "about") for c in tok.children))
+            if not takes_object and not self._adjacent_quote(tok, speaker, sent) and not any(c.dep_ == "ccomp" for c in speaker.children):
                 return None
         content: list[Token] = []
         for child in tok.children:
@@ -376,6 +377,13 @@ class Extractor:
         if not content and lemma in ("promise", "pledge", "vow", "threaten", "hope", "urge"):
             for child in tok.children:
                 if child.dep_ == "xcomp":
+                    content.extend(child.subtree)
+        if not content and lemma == "ask":
+            # "asked him to condemn violence", "asked about the emails"
+            for child in tok.children:
+                if child.dep_ == "xcomp" or (child.dep_ == "prep" and child.lower_ == "about"):
+                    content.extend(t for t in child.subtree if t is not child or child.dep_ == "xcomp")
+                if child.dep_ == "dobj" and any(c.dep_ == "xcomp" for c in tok.children):
                     content.extend(child.subtree)
         if not content and lemma in ("call", "urge", "press", "push"):
             # "called for an inquiry", "called on Congress to act"
