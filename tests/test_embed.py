@@ -94,10 +94,21 @@ def test_local_folder_model_id(tmp_path) -> None:  # type: ignore[no-untyped-def
 def test_embed_text_and_hash() -> None:
     text = "said  the\nferry   would sail"
     statement = Statement(
-        id="d:0-1", document_id="d", speaker="x", speaker_span=None, speaker_id="x", speaker_kind=SpeakerKind.PERSON,
-        cue="say", cue_span=Span(0, 1), content=text, content_span=Span(0, len(text)), quote_kind=QuoteKind.DIRECT,
-        sentence=text, sentence_span=Span(0, len(text)), date=None,
-    )  # fmt: skip
+        id="d:0-1",
+        document_id="d",
+        speaker="x",
+        speaker_span=None,
+        speaker_id="x",
+        speaker_kind=SpeakerKind.PERSON,
+        cue="say",
+        cue_span=Span(0, 1),
+        content=text,
+        content_span=Span(0, len(text)),
+        quote_kind=QuoteKind.DIRECT,
+        sentence=text,
+        sentence_span=Span(0, len(text)),
+        date=None,
+    )
     assert embed_text(statement) == "said the ferry would sail"
     assert text_hash("a") == text_hash("a") != text_hash("b") and len(text_hash("a")) == 16
 

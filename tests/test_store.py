@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from corpus_fakes import SaidExtractor, article_date, article_text
+
 from verify.embed import FakeEmbedder, embed_text
 from verify.errors import NotAStoreError, StoreError
 from verify.ingest import parse_text
@@ -96,7 +96,11 @@ def test_adding_the_same_100_documents_twice_changes_nothing(store: Path) -> Non
         second = corpus.add_documents(batch)
         after = corpus.stats()
     assert first.documents == 100 and second.documents == 0 and second.skipped == 100
-    assert (before.documents, before.statements, before.cached_vectors) == (after.documents, after.statements, after.cached_vectors)
+    assert (before.documents, before.statements, before.cached_vectors) == (
+        after.documents,
+        after.statements,
+        after.cached_vectors,
+    )
     assert after.documents == 100 and after.statements == sum(len(s) for _, s, _ in batch)
 
 
@@ -298,9 +302,8 @@ def test_foreign_or_corrupt_file_is_refused_and_left_unchanged(tmp_path: Path, m
         extra.unlink()
     before = sha(path)
     listing = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(NotAStoreError) as caught:
-        with Corpus.open(path) as corpus:
-            corpus.add_documents(items(3))
+    with pytest.raises(NotAStoreError) as caught, Corpus.open(path) as corpus:
+        corpus.add_documents(items(3))
     assert str(path) in str(caught.value) and "left unchanged" in str(caught.value)
     assert sha(path) == before
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-shm", "-wal"))) == listing
@@ -387,12 +390,21 @@ def test_stats_and_check(store: Path) -> None:
 def test_spans_none_and_undated(store: Path) -> None:
     document = Document(id="undated", text="Greta Holm said the pier was safe.")
     statement = Statement(
-        id="undated:16-33", document_id="undated", speaker="someone", speaker_span=None, speaker_id="someone",
+        id="undated:16-33",
+        document_id="undated",
+        speaker="someone",
+        speaker_span=None,
+        speaker_id="someone",
         speaker_kind=EXTRACTOR.extract(parse_text("Alma Ruud said x y.", origin="x"))[0].speaker_kind,
-        cue="say", cue_span=Span(11, 15), content=document.text[16:33], content_span=Span(16, 33),
+        cue="say",
+        cue_span=Span(11, 15),
+        content=document.text[16:33],
+        content_span=Span(16, 33),
         quote_kind=EXTRACTOR.extract(parse_text("Alma Ruud said x y.", origin="x"))[0].quote_kind,
-        sentence=document.text, sentence_span=Span(0, len(document.text)), date=None,
-    )  # fmt: skip
+        sentence=document.text,
+        sentence_span=Span(0, len(document.text)),
+        date=None,
+    )
     with Corpus.open(store) as corpus:
         corpus.add_documents([(document, [statement], EMBEDDER.embed([statement.content]))])
         assert corpus.get_statement(statement.id) == statement

@@ -27,9 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -41,16 +42,20 @@ from .types import QuoteKind, Relation, RelationLabel, Span, SpeakerKind, Statem
 __all__ = [
     "LABELS",
     "MODEL_FORMAT",
-    "RelationClassifier",
-    "Relater",
     "LabelledPair",
+    "Relater",
+    "RelationClassifier",
     "apply_rules",
-    "classifier_features",
     "classifier_feature_names",
+    "classifier_features",
+    "cross_validate",
     "default_model_path",
     "load_classifier",
-    "read_pairs",
     "pair_rows",
+    "predict_relations",
+    "read_pairs",
+    "relation_metrics",
+    "train_classifier",
 ]
 
 LABELS: tuple[str, ...] = tuple(label.value for label in RelationLabel)
@@ -123,7 +128,7 @@ class RelationClassifier:
         self.class_weight = class_weight
         self.random_state = random_state
 
-    def fit(self, X: np.ndarray, y: Sequence[str], feature_names: Sequence[str] | None = None) -> "RelationClassifier":
+    def fit(self, X: np.ndarray, y: Sequence[str], feature_names: Sequence[str] | None = None) -> RelationClassifier:
         """Learn from rows ``X`` (``[n, d]``) and labels ``y`` (strings from ``LABELS``)."""
         if self.calibration not in ("sigmoid", "isotonic"):
             raise ConfigError(f"calibration must be 'sigmoid' or 'isotonic', not {self.calibration!r}")
@@ -155,8 +160,10 @@ class RelationClassifier:
         )
         model.fit(X, labels)
         self.classes_ = tuple(str(c) for c in model.classes_)
-        self.feature_names_ = tuple(feature_names) if feature_names is not None else tuple(f"x{i}" for i in range(X.shape[1]))
-        self.n_train_ = int(len(labels))
+        self.feature_names_ = (
+            tuple(feature_names) if feature_names is not None else tuple(f"x{i}" for i in range(X.shape[1]))
+        )
+        self.n_train_ = len(labels)
         self.folds_ = []
         for member in model.calibrated_classifiers_:
             scaler, logistic = member.estimator[0], member.estimator[-1]
@@ -166,7 +173,10 @@ class RelationClassifier:
                     calibrators.append({"a": float(calibrator.a_), "b": float(calibrator.b_)})
                 else:
                     calibrators.append(
-                        {"x": [float(v) for v in calibrator.X_thresholds_], "y": [float(v) for v in calibrator.y_thresholds_]}
+                        {
+                            "x": [float(v) for v in calibrator.X_thresholds_],
+                            "y": [float(v) for v in calibrator.y_thresholds_],
+                        }
                     )
             self.folds_.append(
                 {
@@ -236,7 +246,7 @@ class RelationClassifier:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RelationClassifier":
+    def from_dict(cls, data: Mapping[str, Any]) -> RelationClassifier:
         """Rebuild a trained classifier from ``to_dict`` output; ``ModelError`` if malformed."""
         try:
             if data.get("format") != MODEL_FORMAT:
@@ -261,11 +271,12 @@ class RelationClassifier:
         """Write the parameters as JSON (atomically: a temporary file, then a rename)."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(**metadata), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        merged = {**getattr(self, "metadata_", {}), **metadata}
+        tmp.write_text(json.dumps(self.to_dict(**merged), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> "RelationClassifier":
+    def load(cls, path: str | os.PathLike[str]) -> RelationClassifier:
         """Read parameters written by ``save``; ``ModelError`` when missing or malformed."""
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -293,24 +304,25 @@ class RuleOutcome:
     self_contradiction: bool = False
 
 
-def apply_rules(proba: Mapping[str, float], features: PairFeatures) -> RuleOutcome:
+def apply_rules(proba: Mapping[str, float], features: Mapping[str, float]) -> RuleOutcome:
     """Final label for one pair from calibrated probabilities and its features.
 
-    proba: {label: probability} from the classifier.  Rules:
-    same speaker + days apart + numbers differ + no negation or opposite wording, labelled
-    ``contradicts`` → ``follows_up`` (an update of a figure), with the two labels'
-    probabilities added; a ``contradicts`` between the same speaker is flagged as a
-    self-contradiction.
+    proba: {label: probability} from the classifier; features: {name: value} for the
+    ``FEATURE_NAMES`` (``PairFeatures.as_dict()``).  Rules: same speaker + different days +
+    numbers differ + no negation or opposite wording, labelled ``contradicts`` →
+    ``follows_up`` (an update of a figure), with the two labels' probabilities added; a
+    ``contradicts`` between the same speaker is flagged as a self-contradiction.
     """
     label = max(LABELS, key=lambda name: (proba.get(name, 0.0), -LABELS.index(name)))
     probability = float(proba.get(label, 0.0))
-    values = features.as_dict()
+    same_speaker = features.get("same_speaker", 0.0) > 0
     figure_update = (
-        features.same_speaker
-        and features.days not in (None, 0)
-        and values["number_mismatch"] > 0
-        and values["negation_mismatch"] == 0
-        and values["opposite_words"] == 0
+        same_speaker
+        and features.get("dated", 0.0) > 0
+        and features.get("same_day", 0.0) == 0
+        and features.get("number_mismatch", 0.0) > 0
+        and features.get("negation_mismatch", 0.0) == 0
+        and features.get("opposite_words", 0.0) == 0
     )
     if label == "contradicts" and figure_update:
         return RuleOutcome(
@@ -318,9 +330,21 @@ def apply_rules(proba: Mapping[str, float], features: PairFeatures) -> RuleOutco
             float(proba.get("follows_up", 0.0) + proba.get("contradicts", 0.0)),
             rule="update of a figure by the same source",
         )
-    if label == "contradicts" and features.same_speaker:
+    if label == "contradicts" and same_speaker:
         return RuleOutcome(label, probability, rule="", self_contradiction=True)
     return RuleOutcome(label, probability)
+
+
+def predict_relations(classifier: RelationClassifier, X: np.ndarray) -> list[RuleOutcome]:
+    """Classifier probabilities plus rules for rows of ``classifier_features``."""
+    proba = classifier.predict_proba(X)
+    names = classifier_feature_names()
+    start = len(names) - len(FEATURE_NAMES)
+    outcomes = []
+    for row, p in zip(np.asarray(X), proba):
+        by_label = {name: float(p[classifier.classes_.index(name)]) for name in classifier.classes_}
+        outcomes.append(apply_rules(by_label, dict(zip(FEATURE_NAMES, row[start:]))))
+    return outcomes
 
 
 _LEAD = {
@@ -404,8 +428,10 @@ class Relater:
         proba = self.classifier.predict_proba(classifier_features(forward, backward, features))
         relations = []
         for index, ((checked, evidence), feats) in enumerate(zip(pairs, features)):
-            by_label = {name: float(proba[index, self.classifier.classes_.index(name)]) for name in self.classifier.classes_}
-            outcome = apply_rules(by_label, feats)
+            by_label = {
+                name: float(proba[index, self.classifier.classes_.index(name)]) for name in self.classifier.classes_
+            }
+            outcome = apply_rules(by_label, feats.as_dict())
             scores: dict[str, float] = {f"p_{name}": round(value, 4) for name, value in by_label.items()}
             for prefix, row in (("nli_fwd", forward[index]), ("nli_rev", backward[index])):
                 for column, value in zip(NLI_COLUMNS, row):
@@ -459,8 +485,19 @@ def _statement_from_record(record: Any, origin: str, line: int, side: str) -> St
         raise ConfigError(f"{origin}:{line}: '{side}': {exc}") from None
     cue = str(record.get("cue") or "said")
     sentence = str(record.get("sentence") or (f"{speaker} {cue} {content}." if speaker else content))
-    document_id = f"pairs:{line}:{side}"
-    span = Span(0, len(content))
+    document_id = str(record.get("document") or f"pairs:{origin}:{line}:{side}")
+    try:
+        offset = int(record.get("sentence_start") or 0)
+        sentence_span = Span(offset, offset + len(sentence))
+        at = sentence.find(content)
+        span = Span(offset + at, offset + at + len(content)) if at >= 0 else Span(offset, offset + len(content))
+        if record.get("cue_span"):
+            cue_span = Span(int(record["cue_span"][0]), int(record["cue_span"][1]))
+        else:
+            cue_at = sentence.find(f" {cue} ") + 1 if speaker else 0
+            cue_span = Span(offset + cue_at, offset + cue_at + len(cue)) if cue_at > 0 else Span(offset, offset)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ConfigError(f"{origin}:{line}: '{side}': bad offsets ({exc})") from None
     return Statement(
         id=Statement.make_id(document_id, span),
         document_id=document_id,
@@ -469,22 +506,31 @@ def _statement_from_record(record: Any, origin: str, line: int, side: str) -> St
         speaker_id=speaker_id,
         speaker_kind=kind,
         cue=cue,
-        cue_span=Span(0, 0),
+        cue_span=cue_span,
         content=content,
         content_span=span,
         quote_kind=quote,
         sentence=sentence,
-        sentence_span=Span(0, len(sentence)),
+        sentence_span=sentence_span,
         date=date,
         date_basis="given",
     )
 
 
 _LABEL_ALIASES = {
-    "contradicts": "contradicts", "contradiction": "contradicts", "disagree": "contradicts",
-    "supports": "supports", "support": "supports", "entailment": "supports", "agree": "supports",
-    "follows_up": "follows_up", "follows-up": "follows_up", "follow-up": "follows_up", "discuss": "follows_up",
-    "unrelated": "unrelated", "neutral": "unrelated",
+    "contradicts": "contradicts",
+    "contradiction": "contradicts",
+    "disagree": "contradicts",
+    "supports": "supports",
+    "support": "supports",
+    "entailment": "supports",
+    "agree": "supports",
+    "follows_up": "follows_up",
+    "follows-up": "follows_up",
+    "follow-up": "follows_up",
+    "discuss": "follows_up",
+    "unrelated": "unrelated",
+    "neutral": "unrelated",
 }
 
 
@@ -515,7 +561,9 @@ def read_pairs(path: str | os.PathLike[str]) -> list[LabelledPair]:
             raise ConfigError(f"{origin}:{number}: expected an object")
         label = _LABEL_ALIASES.get(str(record.get("label", "")).strip().lower())
         if label is None:
-            raise ConfigError(f"{origin}:{number}: unknown label {record.get('label')!r} (expected {', '.join(LABELS)})")
+            raise ConfigError(
+                f"{origin}:{number}: unknown label {record.get('label')!r} (expected {', '.join(LABELS)})"
+            )
         checked = record.get("checked", record.get("premise"))
         evidence = record.get("evidence", record.get("hypothesis"))
         if checked is None or evidence is None:
@@ -540,16 +588,27 @@ def pair_rows(
     embed: Any = None,
     text_mode: str = "speaker",
     swap: bool = False,
+    anonymous: bool = False,
 ) -> tuple[np.ndarray, list[str], list[str]]:
     """Classifier rows, labels and groups for labelled pairs.
 
     embed: a callable ``list[str] -> [n, d]`` unit vectors (cosine = dot product) for the
     contents; ``None`` leaves similarity at 0.  swap: also add each pair the other way
-    round (the labels are symmetric), doubling the rows.
+    round (the labels are symmetric), doubling the rows.  anonymous: also add a copy of
+    each pair whose same-speaker and date facts are unknown (no speaker, no date, the
+    content as its own sentence), so that the classifier copes with text that lacks them
+    (a headline, an unattributed sentence); pairs whose label rests on those facts (same
+    speaker) are left out of the copy.
     """
     items = list(pairs)
+    if anonymous:
+        items += [
+            LabelledPair(_anonymous(p.checked), _anonymous(p.evidence), p.label, p.group, p.id + "?")
+            for p in pairs
+            if p.checked.speaker_id != p.evidence.speaker_id
+        ]
     if swap:
-        items += [LabelledPair(p.evidence, p.checked, p.label, p.group, p.id + "~") for p in pairs]
+        items += [LabelledPair(p.evidence, p.checked, p.label, p.group, p.id + "~") for p in items]
     relater = _RowBuilder(scorer, text_mode)
     cosines = [0.0] * len(items)
     if embed is not None and items:
@@ -559,6 +618,24 @@ def pair_rows(
         cosines = [float(vectors[index[p.checked.content]] @ vectors[index[p.evidence.content]]) for p in items]
     X = relater.rows([(p.checked, p.evidence) for p in items], cosines)
     return X, [p.label for p in items], [p.group for p in items]
+
+
+def _anonymous(statement: Statement) -> Statement:
+    document_id = f"{statement.document_id}?"
+    span = Span(0, len(statement.content))
+    return replace(
+        statement,
+        id=Statement.make_id(document_id, span),
+        document_id=document_id,
+        speaker="unknown",
+        speaker_id="unknown",
+        speaker_kind=SpeakerKind.PERSON,
+        cue_span=Span(0, 0),
+        content_span=span,
+        sentence=statement.content,
+        sentence_span=span,
+        date=None,
+    )
 
 
 class _RowBuilder(Relater):
@@ -574,5 +651,73 @@ class _RowBuilder(Relater):
         return classifier_features(forward, backward, features)
 
 
-def _iter_unique(items: Iterable[str]) -> list[str]:
-    return sorted(set(items))
+def relation_metrics(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = LABELS) -> dict[str, Any]:
+    """Accuracy, macro-F1 and per-label precision / recall / F1 / support."""
+    truth_a, pred_a = np.asarray(list(truth)), np.asarray(list(predicted))
+    per: dict[str, dict[str, float]] = {}
+    for label in labels:
+        tp = int(((pred_a == label) & (truth_a == label)).sum())
+        fp = int(((pred_a == label) & (truth_a != label)).sum())
+        fn = int(((pred_a != label) & (truth_a == label)).sum())
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per[label] = {"precision": precision, "recall": recall, "f1": f1, "support": int((truth_a == label).sum())}
+    return {
+        "accuracy": float((truth_a == pred_a).mean()) if len(truth_a) else 0.0,
+        "macro_f1": float(np.mean([per[label]["f1"] for label in labels])),
+        "per_label": per,
+        "n": len(truth_a),
+    }
+
+
+def cross_validate(
+    X: np.ndarray, y: Sequence[str], groups: Sequence[str], folds: int = 5, **params: Any
+) -> dict[str, Any]:
+    """Grouped cross-validation (pairs of one story stay in one fold), rules included.
+
+    params: ``RelationClassifier`` parameters.  Returns ``relation_metrics`` of the
+    out-of-fold predictions.
+    """
+    try:
+        from sklearn.model_selection import GroupKFold
+    except ImportError:
+        raise ModelError("scikit-learn is not installed: pip install scikit-learn") from None
+    X = np.asarray(X, dtype=np.float64)
+    labels = np.asarray(list(y))
+    predicted = np.empty(len(labels), dtype=object)
+    for train, test in GroupKFold(n_splits=folds).split(X, labels, list(groups)):
+        clf = RelationClassifier(**params).fit(X[train], labels[train], classifier_feature_names())
+        predicted[test] = [o.label for o in predict_relations(clf, X[test])]
+    return relation_metrics(labels, [str(p) for p in predicted])
+
+
+def train_classifier(
+    pairs: Sequence[LabelledPair],
+    scorer: PairScorer,
+    embed: Any = None,
+    text_mode: str = "speaker",
+    evaluate: bool = True,
+    anonymous: bool = True,
+    **params: Any,
+) -> tuple[RelationClassifier, dict[str, Any]]:
+    """Train a ``RelationClassifier`` on labelled pairs; optionally measure it first.
+
+    embed: ``list[str] -> unit vectors`` for the cosine feature (``None``: 0).
+    text_mode: what the scorer reads (see ``verify.features.statement_text``).
+    evaluate: run grouped 5-fold cross-validation and report it (default True).
+    anonymous: also learn from copies without speakers and dates (default True; see
+    ``pair_rows``).
+    params: ``RelationClassifier`` parameters.  Each pair is also used the other way round.
+    Returns the classifier (trained on every pair; ``metadata_`` records the scorer,
+    text mode and counts) and a report {"cv": metrics or None, "n_pairs", "labels"}.
+    """
+    X, y, groups = pair_rows(pairs, scorer, embed, text_mode, swap=True, anonymous=anonymous)
+    report: dict[str, Any] = {
+        "n_pairs": len(pairs),
+        "labels": {lab: sum(p.label == lab for p in pairs) for lab in LABELS},
+    }
+    report["cv"] = cross_validate(X, y, groups, **params) if evaluate else None
+    clf = RelationClassifier(**params).fit(X, y, classifier_feature_names())
+    clf.metadata_ = {"scorer": scorer.name, "text_mode": text_mode, "n_pairs": len(pairs)}
+    return clf, report

