@@ -289,7 +289,7 @@ class Extractor:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        if tok.dep_ in ("advcl", "xcomp", "conj", "acl") and tok.head is not tok:
+        if tok.dep_ in ("advcl", "xcomp", "conj", "acl") and tok.head.i != tok.i:
             head = tok.head
             if tok.dep_ != "conj" and head.lemma_.lower() in _OBJECT_CONTROL:
                 for child in head.children:
@@ -372,7 +372,7 @@ class Extractor:
                 return None
         content: list[Token] = []
         for child in tok.children:
-            if child.dep_ in ("ccomp",) and child is not speaker:
+            if child.dep_ in ("ccomp",) and child.i != speaker.i:
                 content.extend(self._clause(child, lemma))
         if not content and lemma in ("promise", "pledge", "vow", "threaten", "hope", "urge"):
             for child in tok.children:
@@ -382,7 +382,7 @@ class Extractor:
             # "asked him to condemn violence", "asked about the emails"
             for child in tok.children:
                 if child.dep_ == "xcomp" or (child.dep_ == "prep" and child.lower_ == "about"):
-                    content.extend(t for t in child.subtree if t is not child or child.dep_ == "xcomp")
+                    content.extend(t for t in child.subtree if t.i != child.i or child.dep_ == "xcomp")
                 if child.dep_ == "dobj" and any(c.dep_ == "xcomp" for c in tok.children):
                     content.extend(child.subtree)
         if not content and lemma in ("call", "urge", "press", "push"):
@@ -390,14 +390,14 @@ class Extractor:
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in ("for", "on"):
                     # the object and what it is called on to do: "on Congress to act"
-                    content.extend(t for t in tok.subtree if t.i > child.i and (t.head.i >= child.i or t.head is tok))
+                    content.extend(t for t in tok.subtree if t.i > child.i and (t.head.i >= child.i or t.head.i == tok.i))
         if not content and lemma in _OBJECT_CONTENT:
             for child in tok.children:
-                if child.dep_ in ("dobj", "nsubjpass") and child is not speaker:
+                if child.dep_ in ("dobj", "nsubjpass") and child.i != speaker.i:
                     content.extend(self._clause(child, lemma))
                 if lemma in _AS_CONTENT and child.dep_ in ("prep", "oprd") and (child.lower_ == "as" or child.dep_ == "oprd"):
                     content.extend(child.subtree)
-        if not content and tok.dep_ in ("parataxis", "ccomp") and tok.head is not tok and tok.head.i != tok.i:
+        if not content and tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i:
             head = tok.head
             own = {t.i for t in tok.subtree}
             before = [t for t in head.subtree if t.i not in own and t.i < tok.left_edge.i]
@@ -455,12 +455,11 @@ class Extractor:
 
     @staticmethod
     def _clause(head: Token, cue_lemma: str = "say") -> list[Token]:
-        """A reported clause without the narrator's asides, further clauses and further cues.
+        """A reported clause without the narrator's asides and further cues.
 
         Drops, outside quotation marks: modifiers hung after a comma ("…, in her strongest
         condemnation", "…, as his country braces …", "…, a swipe at …", "…, which votes in
-        March"), a second clause joined by "and"/"but" ("… but did not suggest …"), and a
-        conjoined second cue ("… and said …").
+        March") and a conjoined second cue ("… and said …").
         """
         doc = head.doc
         regions = _quote_regions(doc.text)
@@ -474,12 +473,10 @@ class Extractor:
                 continue
             after_comma = doc[tok.left_edge.i - 1].text == "," if tok.left_edge.i > 0 else False
             drop = False
-            if tok.head is head and tok.i > head.i:
+            if tok.head.i == head.i and tok.i > head.i:
                 if tok.dep_ in ("prep", "npadvmod", "parataxis") and after_comma or tok.dep_ == "advcl" and after_comma and (
                     tok.tag_ in ("VBG", "VBN")
                     or any(g.dep_ == "mark" and g.lower_ in ("while", "as", "although", "though", "whereas") for g in tok.children)
-                ) or tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and any(
-                    c.dep_ == "cc" and c.i < tok.i for c in head.children
                 ):
                     drop = True
             if tok.dep_ in ("appos", "relcl", "acl") and after_comma and tok.i > head.i:
@@ -554,7 +551,7 @@ class Extractor:
         speaker = next((c for c in to.children if c.dep_ == "pobj"), None)
         if speaker is None:
             return None
-        head = tok.head if tok.head is not tok else None
+        head = tok.head if tok.head.i != tok.i else None
         own = {t.i for t in tok.subtree}
         scope = list(head.subtree) if head is not None else list(sent)
         before = [t for t in scope if t.i not in own and t.i < tok.left_edge.i]
@@ -676,7 +673,7 @@ class Extractor:
         surface = text[cand.speaker_start : cand.speaker_end]
         lower = tok.lower_
         earlier = [c for c in candidates if c.cue_start < cand.cue_start and c.speaker_id and c is not cand]
-        if cand.kind in ("verb", "belief") and cand.parent is not None and cand.parent.speaker_token is tok:
+        if cand.kind in ("verb", "belief") and cand.parent is not None and cand.parent.speaker_token.i == tok.i:
             earlier = [cand.parent] + earlier
         if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS | _FIRST_PERSON:
             if lower in _FIRST_PERSON:
