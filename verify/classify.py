@@ -108,6 +108,9 @@ class RelationClassifier:
     cv: folds for ``CalibratedClassifierCV`` (default 5).
     class_weight: "balanced" (default) or None.
     random_state: seed for the fold split (default 0), so training is reproducible.
+    standardize: scale every feature to unit variance before the regression (default
+        False: the features are already in [0, 1], and unscaled, a flag seen on few
+        training pairs keeps a small weight instead of a large one).
 
     Learned attributes (set by ``fit`` or ``from_dict``): ``classes_``, ``feature_names_``,
     ``folds_`` (per calibration fold: scaler mean/scale, coefficients, intercepts and one
@@ -121,12 +124,14 @@ class RelationClassifier:
         cv: int = 5,
         class_weight: str | None = "balanced",
         random_state: int = 0,
+        standardize: bool = False,
     ) -> None:
         self.C = C
         self.calibration = calibration
         self.cv = cv
         self.class_weight = class_weight
         self.random_state = random_state
+        self.standardize = standardize
 
     def fit(self, X: np.ndarray, y: Sequence[str], feature_names: Sequence[str] | None = None) -> RelationClassifier:
         """Learn from rows ``X`` (``[n, d]``) and labels ``y`` (strings from ``LABELS``)."""
@@ -150,7 +155,7 @@ class RelationClassifier:
         if len(counts) < 2 or folds < 2:
             raise ConfigError(f"too few labelled pairs to train ({counts}); need two labels with {self.cv}+ pairs each")
         base = make_pipeline(
-            StandardScaler(),
+            StandardScaler(with_mean=self.standardize, with_std=self.standardize),
             LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000),
         )
         model = CalibratedClassifierCV(
@@ -178,10 +183,13 @@ class RelationClassifier:
                             "y": [float(v) for v in calibrator.y_thresholds_],
                         }
                     )
+            width = X.shape[1]
+            mean = scaler.mean_ if scaler.mean_ is not None and self.standardize else np.zeros(width)
+            scale = scaler.scale_ if scaler.scale_ is not None and self.standardize else np.ones(width)
             self.folds_.append(
                 {
-                    "mean": [float(v) for v in scaler.mean_],
-                    "scale": [float(v) for v in scaler.scale_],
+                    "mean": [float(v) for v in mean],
+                    "scale": [float(v) for v in scale],
                     "classes": [str(c) for c in logistic.classes_],
                     "coef": [[float(v) for v in row] for row in logistic.coef_],
                     "intercept": [float(v) for v in logistic.intercept_],
@@ -237,6 +245,7 @@ class RelationClassifier:
                 "cv": self.cv,
                 "class_weight": self.class_weight,
                 "random_state": self.random_state,
+                "standardize": self.standardize,
             },
             "classes": list(self.classes_),
             "feature_names": list(self.feature_names_),

@@ -246,7 +246,7 @@ def relations() -> None:
     "--C",
     "c",
     type=click.FloatRange(min=1e-6),
-    default=0.1,
+    default=1.0,
     show_default=True,
     help="Inverse regularisation strength of the logistic regression.",
 )
