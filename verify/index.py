@@ -9,7 +9,7 @@ matrix and a query is one matrix-vector product (about 2–3 ms at 20 000 × 384
 
 Above it, faiss: an inverted file (IVF, ``2·√n`` k-means cells) of 4-bit product-quantized
 codes scanned with SIMD ("fast scan", 96 bytes per 384-dimension vector).  A query scans
-the nearest cells (at least 30% of the corpus or 40 000 vectors), takes the best 300
+the nearest cells (at least 40% of the corpus or 40 000 vectors), takes the best 300
 candidates by approximate score, re-scores them with a float16 copy of the vectors kept in
 the index file, and the best few once more, exactly, with the float32 vectors of the SQLite
 file: the scores returned are exact cosines.
@@ -20,9 +20,10 @@ on this busy 2-core machine, 384 dimensions, synthetic vectors shaped like MiniL
 - HNSW (hnswlib; usearch builds the same graph, twice as slowly here) was tried first:
   at 1M statements recall@10 stayed at 0.81 (beam 400) and 0.87 (beam 800), its build took
   33 minutes, and it keeps every float32 vector in memory (1.8 GB per process);
-- IVF-PQ fast scan with re-scoring reached recall 0.99 at 100 000 and 300 000 vectors, and
-  builds in seconds to minutes (k-means on a sample, then one pass); memory is the codes
-  plus the float16 copies (≈ 0.9 GB at 1M × 384);
+- IVF-PQ fast scan with re-scoring, at 1M: recall@10 0.995 (structureless vectors) and
+  0.95–0.97 (clustered, news-like vectors), 7–10 ms per query, built in 1.5 minutes
+  (k-means on a sample, then one pass); memory is the codes plus the float16 copies
+  (0.9–1.1 GB per searching process);
 - it grows incrementally (new vectors are encoded with the trained cells), removes ids,
   and filters by a set of allowed ids inside the scan;
 - cost: the cells are learned from the corpus, so the index is retrained when the corpus
@@ -82,9 +83,9 @@ MIN_ANN_VECTORS = 1_000
 # Candidates re-scored per query (plus 10 per result asked for); deeper lists cost time in
 # faiss and, measured, found nothing more: recall is set by the share of cells scanned.
 RERANK_DEPTH = 300
-# A query scans the cells nearest to it: at least this share of the corpus (0.1 gave recall
-# 0.86 on clustered vectors at 1M, 0.3 about 0.96), and at least SCAN_VECTORS vectors.
-SCAN_SHARE = 0.30
+# A query scans the cells nearest to it: at least this share of the corpus, and at least
+# SCAN_VECTORS vectors.  Measured on clustered vectors at 1M: 0.1 → recall 0.86, 0.3 → 0.95.
+SCAN_SHARE = 0.40
 SCAN_VECTORS = 40_000
 _MAGIC = b"VRFYIVF1"
 
@@ -367,9 +368,10 @@ class IvfIndex:
         try:
             with open(tmp, "wb") as fh:
                 fh.write(_MAGIC + struct.pack("<Q", len(header)) + header)
-                fh.write(memoryview(data))
-                fh.write(memoryview(np.ascontiguousarray(self._labels, dtype="<i8")))
-                fh.write(memoryview(np.ascontiguousarray(self._half, dtype="<f2")))
+                fh.flush()
+                np.ascontiguousarray(data).tofile(fh)
+                np.ascontiguousarray(self._labels, dtype="<i8").tofile(fh)
+                np.ascontiguousarray(self._half, dtype="<f2").tofile(fh)
             os.replace(tmp, path)
         except (RuntimeError, OSError) as exc:
             tmp.unlink(missing_ok=True)
