@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["DateMention", "find_date_mentions", "resolve_weekday"]
+__all__ = ["DateMention", "MONTHS", "WEEKDAYS", "find_date_mentions", "resolve_weekday"]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dates import MONTHS
 from .speakers import TITLE_WORDS, slugify
 from .types import QuoteKind, Statement
 
@@ -419,32 +420,7 @@ _NUMBER_RE = re.compile(
     + r")(?:\s*(?P<scale>thousand|million|billion|trillion|bn|m|k)\b)?(?P<pct>\s*(?:%|percent|per cent))?",
     re.IGNORECASE,
 )
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-]
+_MONTHS = {*MONTHS, *(m[:3] for m in MONTHS), "sept"}
 _SPEECH = (
     r"said|says|say|told|tells|claimed|claims|stated|states|insisted|insists|warned|warns|announced|announces|"
     r"promised|promises|denied|denies|argued|argues|added|wrote|writes|maintained|maintains|suggested|"
