@@ -37,6 +37,7 @@ __all__ = [
     "document_from_record",
     "iter_csv",
     "iter_documents",
+    "iter_json_lines",
     "load_path",
     "parse_html",
     "parse_text",
@@ -258,7 +259,11 @@ def document_from_record(record: Any, origin: str, columns: Mapping[str, str] | 
     return _make_document(text.replace("\r\n", "\n"), origin, meta, None)
 
 
-def _iter_jsonl(raw: str, origin: str, columns: Mapping[str, str] | None = None) -> Iterator[Document | InputFailure]:
+def iter_json_lines(raw: str, origin: str) -> Iterator[tuple[str, Any] | InputFailure]:
+    """(``"file:line"``, parsed object) per non-blank JSON line, or a failure naming the line.
+
+    A file with no JSON line at all gives one "empty file" failure.
+    """
     any_line = False
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
@@ -266,16 +271,23 @@ def _iter_jsonl(raw: str, origin: str, columns: Mapping[str, str] | None = None)
         any_line = True
         where = f"{origin}:{number}"
         try:
-            record = json.loads(line)
+            yield where, json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputFailure(where, f"malformed JSON line ({exc.msg}, column {exc.colno})")
+    if not any_line:
+        yield InputFailure(origin, "empty file")
+
+
+def _iter_jsonl(raw: str, origin: str, columns: Mapping[str, str] | None = None) -> Iterator[Document | InputFailure]:
+    for item in iter_json_lines(raw, origin):
+        if isinstance(item, InputFailure):
+            yield item
             continue
+        where, record = item
         try:
             yield document_from_record(record, where, columns)
         except InputError as exc:
             yield InputFailure(exc.origin, exc.message)
-    if not any_line:
-        yield InputFailure(origin, "empty file")
 
 
 def _iter_json(raw: str, origin: str, columns: Mapping[str, str] | None = None) -> Iterator[Document | InputFailure]:

@@ -11,7 +11,6 @@ re-adding is a no-op.  One bad input is one ``InputFailure``; the rest still run
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -24,7 +23,7 @@ import numpy as np
 
 from .embed import Embedder, embed_text, text_hash
 from .errors import InputError, StoreError, VerifyError
-from .ingest import document_from_record, load_path, read_text_file
+from .ingest import document_from_record, iter_json_lines, load_path, read_text_file
 from .store import Corpus, is_export_record, read_export_record
 from .types import CheckResult, Document, InputFailure, Statement
 
@@ -122,17 +121,11 @@ def _read_jsonl(path: Path) -> Iterator[_Input | InputFailure]:
     except InputError as exc:
         yield InputFailure(exc.origin, exc.message)
         return
-    any_line = False
-    for number, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
+    for item in iter_json_lines(raw, origin):
+        if isinstance(item, InputFailure):
+            yield item
             continue
-        any_line = True
-        where = f"{origin}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputFailure(where, f"malformed JSON line ({exc.msg}, column {exc.colno})")
-            continue
+        where, record = item
         try:
             if is_export_record(record):
                 document, statements, vectors, model_id = read_export_record(record)
@@ -143,8 +136,6 @@ def _read_jsonl(path: Path) -> Iterator[_Input | InputFailure]:
             yield InputFailure(exc.origin, exc.message)
         except ValueError as exc:
             yield InputFailure(where, str(exc))
-    if not any_line:
-        yield InputFailure(origin, "empty file")
 
 
 def _read_path(path: Path) -> Iterator[_Input | InputFailure]:
