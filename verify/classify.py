@@ -317,16 +317,10 @@ def apply_rules(proba: Mapping[str, float], features: Mapping[str, float]) -> Ru
     """Final label for one pair from calibrated probabilities and its features.
 
     proba: {label: probability} from the classifier; features: {name: value} for the
-    ``FEATURE_NAMES`` (``PairFeatures.as_dict()``).  Rules, in order:
-
-    - statements with nothing in common (no shared content word or name in their contents
-      and sentences, no link in the text, similarity below ``features.ANCHOR_SIMILARITY``)
-      are ``unrelated`` whatever the model says: evidence must be about the same thing
-      (probability: the classifier's own for ``unrelated``);
-    - same speaker + different days + numbers differ + no negation or opposite wording,
-      labelled ``contradicts`` → ``follows_up`` (an update of a figure), with the two
-      labels' probabilities added;
-    - a ``contradicts`` between the same speaker is flagged as a self-contradiction.
+    ``FEATURE_NAMES`` (``PairFeatures.as_dict()``).  Rules: same speaker + different days +
+    numbers differ + no negation or opposite wording, labelled ``contradicts`` →
+    ``follows_up`` (an update of a figure), with the two labels' probabilities added; a
+    ``contradicts`` between the same speaker is flagged as a self-contradiction.
     """
     label = max(LABELS, key=lambda name: (proba.get(name, 0.0), -LABELS.index(name)))
     probability = float(proba.get(label, 0.0))
@@ -339,10 +333,6 @@ def apply_rules(proba: Mapping[str, float], features: Mapping[str, float]) -> Ru
         and features.get("negation_mismatch", 0.0) == 0
         and features.get("opposite_words", 0.0) == 0
     )
-    if label != "unrelated" and features.get("anchored", 1.0) == 0:
-        return RuleOutcome(
-            "unrelated", float(proba.get("unrelated", 0.0)), rule="nothing in common: no shared word or name, no link"
-        )
     if label == "contradicts" and figure_update:
         return RuleOutcome(
             "follows_up",
@@ -380,8 +370,6 @@ def _rationale(outcome: RuleOutcome, features: PairFeatures, forward: np.ndarray
         lead = "self-contradiction"
     elif outcome.label == "contradicts" and not features.same_speaker:
         lead = "dispute between sources"
-    elif outcome.rule and outcome.label == "unrelated":
-        lead = f"unrelated ({outcome.rule})"
     elif outcome.rule:
         lead = f"follow-up ({outcome.rule})"
     c, e = NLI_COLUMNS.index("contradiction"), NLI_COLUMNS.index("entailment")
