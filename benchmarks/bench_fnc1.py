@@ -173,7 +173,10 @@ def main() -> int:
         predicted.append(to_stance(label, ranked))
     gold = [r["Stance"] for r in rows]
     metrics = relation_metrics([TO_RELATION[g] for g in gold], [TO_RELATION[p] for p in predicted])
-    distinct = len({(a.content, b.content) for a, b in pairs})
+    # pairs with nothing in common are unrelated by rule and never reach the scorer
+    distinct = len(
+        {(a.content, b.content) for (a, b), r in zip(pairs, relations) if "nli_fwd_contradiction" in r.scores}
+    )
     result = {
         "pairs": len(rows),
         "gold": {s: gold.count(s) for s in STANCES},
@@ -189,6 +192,7 @@ def main() -> int:
         },
         "fnc_weighted_score": round(fnc_score(gold, predicted), 4),
         "sentence_pairs_related": len(pairs),
+        "sentence_pairs_scored": sum("nli_fwd_contradiction" in r.scores for r in relations),
         "scorer_calls": 2 * distinct,
         "scoring_seconds": round(score_seconds, 1),
         "pairs_per_second": round(len(pairs) / score_seconds, 1) if score_seconds else None,

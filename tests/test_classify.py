@@ -95,8 +95,29 @@ def test_shipped_model_loads_and_matches_features():
 
 def _values(**overrides: float) -> dict[str, float]:
     values = dict.fromkeys(FEATURE_NAMES, 0.0)
+    values["anchored"] = 1.0
     values.update(overrides)
     return values
+
+
+def test_rule_statements_with_nothing_in_common_are_unrelated():
+    proba = {"contradicts": 0.7, "follows_up": 0.1, "supports": 0.1, "unrelated": 0.1}
+    outcome = apply_rules(proba, _values(anchored=0))
+    assert outcome.label == "unrelated" and outcome.probability == 1.0 and "nothing in common" in outcome.rule
+    assert apply_rules(proba, _values()).label == "contradicts"
+
+
+def test_relater_does_not_score_pairs_with_nothing_in_common():
+    scorer = FakeScorer()
+    relater = Relater(scorer, load_classifier(), text_mode="content")
+    harbour = make("the harbour will reopen to cargo ships on Monday")
+    festival = make("the film festival will show 120 films", speaker="Rosa Ilyin", speaker_id="rosa-ilyin")
+    closed = make("the harbour remains closed to cargo ships", speaker="Bo Strand", speaker_id="bo-strand")
+    unrelated, related = relater.relate([(harbour, festival), (harbour, closed)], [0.1, 0.7])
+    assert unrelated.label == RelationLabel.UNRELATED and unrelated.probability == 1.0
+    assert unrelated.rationale.startswith("unrelated (nothing in common")
+    assert "nli_fwd_contradiction" not in unrelated.scores and "nli_fwd_contradiction" in related.scores
+    assert scorer.calls == 2  # one pair, both directions
 
 
 def test_rule_update_of_a_figure_by_the_same_source_is_a_follow_up():

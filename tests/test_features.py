@@ -8,6 +8,7 @@ import pytest
 
 from verify.features import (
     FEATURE_NAMES,
+    anchor_words,
     contrast_link,
     describe,
     effective_speaker,
@@ -179,3 +180,14 @@ def test_statement_text_modes(mode, expected):
 def test_statement_text_unknown_mode():
     with pytest.raises(ValueError):
         statement_text(make("x y z"), "nope")
+
+
+def test_anchored_needs_a_shared_word_name_or_link():
+    harbour = make("the harbour will reopen on Monday")
+    strike = make("no ship will be unloaded at the harbour", speaker="Bo Strand", speaker_id="bo-strand")
+    festival = make("the festival will show 120 films on Monday", speaker="Rosa Ilyin", speaker_id="rosa-ilyin")
+    assert pair_features(harbour, strike, 0.3).as_dict()["anchored"] == 1.0
+    # "Monday" and titles are not anchors; a high similarity alone is
+    assert pair_features(harbour, festival, 0.3).as_dict()["anchored"] == 0.0
+    assert pair_features(harbour, festival, 0.65).as_dict()["anchored"] == 1.0
+    assert "monday" not in anchor_words("President Ana Tal said on Monday the harbour will reopen")

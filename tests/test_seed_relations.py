@@ -67,11 +67,6 @@ def test_pentagon_and_zelensky_dispute_moscows_promise(seed_result, words):
     assert verdict_of(seed_result, "drastically reduce").label in FLAGGED
 
 
-@pytest.mark.xfail(
-    reason="issue 4, acceptance 1 not met yet: the relation classifier still links Bachelet's war-crimes "
-    "statement to some of the seed's disputed statements (see the issue note)",
-    strict=False,
-)
 @pytest.mark.parametrize("unrelated", ["war crimes", "oil reserves"])
 @pytest.mark.parametrize("key", ["far from reach", "de-escalation", "drastically reduce", "words"])
 def test_unrelated_statements_are_not_linked(seed_result, unrelated, key):

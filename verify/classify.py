@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -58,7 +59,10 @@ __all__ = [
     "train_classifier",
 ]
 
+log = logging.getLogger("verify")
+
 LABELS: tuple[str, ...] = tuple(label.value for label in RelationLabel)
+UNANCHORED_RULE = "nothing in common: no shared word or name, no link in the text"
 MODEL_FORMAT = "verify-relation-model/1"
 
 
@@ -317,10 +321,16 @@ def apply_rules(proba: Mapping[str, float], features: Mapping[str, float]) -> Ru
     """Final label for one pair from calibrated probabilities and its features.
 
     proba: {label: probability} from the classifier; features: {name: value} for the
-    ``FEATURE_NAMES`` (``PairFeatures.as_dict()``).  Rules: same speaker + different days +
-    numbers differ + no negation or opposite wording, labelled ``contradicts`` →
-    ``follows_up`` (an update of a figure), with the two labels' probabilities added; a
-    ``contradicts`` between the same speaker is flagged as a self-contradiction.
+    ``FEATURE_NAMES`` (``PairFeatures.as_dict()``).  Rules, in order:
+
+    - statements with nothing in common (no shared content word or name in their contents
+      and sentences, no link in the text, similarity below ``features.ANCHOR_SIMILARITY``)
+      are ``unrelated`` whatever the model says, with probability 1: evidence must be
+      about the same thing (``Relater`` does not even score such pairs);
+    - same speaker + different days + numbers differ + no negation or opposite wording,
+      labelled ``contradicts`` → ``follows_up`` (an update of a figure), with the two
+      labels' probabilities added;
+    - a ``contradicts`` between the same speaker is flagged as a self-contradiction.
     """
     label = max(LABELS, key=lambda name: (proba.get(name, 0.0), -LABELS.index(name)))
     probability = float(proba.get(label, 0.0))
@@ -333,6 +343,8 @@ def apply_rules(proba: Mapping[str, float], features: Mapping[str, float]) -> Ru
         and features.get("negation_mismatch", 0.0) == 0
         and features.get("opposite_words", 0.0) == 0
     )
+    if label != "unrelated" and features.get("anchored", 1.0) == 0:
+        return RuleOutcome("unrelated", 1.0, rule=UNANCHORED_RULE)
     if label == "contradicts" and figure_update:
         return RuleOutcome(
             "follows_up",
@@ -370,6 +382,8 @@ def _rationale(outcome: RuleOutcome, features: PairFeatures, forward: np.ndarray
         lead = "self-contradiction"
     elif outcome.label == "contradicts" and not features.same_speaker:
         lead = "dispute between sources"
+    elif outcome.rule and outcome.label == "unrelated":
+        lead = f"unrelated ({outcome.rule})"
     elif outcome.rule:
         lead = f"follow-up ({outcome.rule})"
     c, e = NLI_COLUMNS.index("contradiction"), NLI_COLUMNS.index("entailment")
@@ -398,6 +412,14 @@ class Relater:
         self.classifier = classifier if classifier is not None else load_classifier()
         metadata = getattr(self.classifier, "metadata_", {}) or {}
         self.text_mode = text_mode or str(metadata.get("text_mode") or "speaker")
+        trained_with = metadata.get("scorer")
+        if trained_with and trained_with != scorer.name:
+            log.warning(
+                "the relation model was trained on %s scores, not %s: its probabilities are not calibrated for "
+                "this scorer (retrain: verify relations train FILE --nli-model ...)",
+                trained_with,
+                scorer.name,
+            )
         expected = classifier_feature_names()
         if tuple(self.classifier.feature_names_) != expected:
             raise ModelError("the relation model was trained on other features; retrain it (verify relations train)")
@@ -433,10 +455,21 @@ class Relater:
         if len(sims) != len(pairs):
             raise ValueError(f"{len(pairs)} pairs but {len(sims)} similarities")
         features = [pair_features(a, b, s) for (a, b), s in zip(pairs, sims)]
-        forward, backward = self.score_pairs(pairs)
-        proba = self.classifier.predict_proba(classifier_features(forward, backward, features))
+        # Pairs with nothing in common are unrelated by rule (``apply_rules``): not scored.
+        anchored = [index for index, f in enumerate(features) if f.as_dict()["anchored"] > 0]
+        forward = np.full((len(pairs), 3), np.nan)
+        backward = np.full((len(pairs), 3), np.nan)
+        proba = np.zeros((len(pairs), len(self.classifier.classes_)))
+        if anchored:
+            scored = [pairs[i] for i in anchored]
+            forward[anchored], backward[anchored] = self.score_pairs(scored)
+            rows = classifier_features(forward[anchored], backward[anchored], [features[i] for i in anchored])
+            proba[anchored] = self.classifier.predict_proba(rows)
         relations = []
         for index, ((checked, evidence), feats) in enumerate(zip(pairs, features)):
+            if np.isnan(forward[index, 0]):
+                relations.append(_unanchored(checked, evidence, feats, float(sims[index])))
+                continue
             by_label = {
                 name: float(proba[index, self.classifier.classes_.index(name)]) for name in self.classifier.classes_
             }
@@ -461,6 +494,22 @@ class Relater:
                 )
             )
         return relations
+
+
+def _unanchored(checked: Statement, evidence: Statement, features: PairFeatures, cosine: float) -> Relation:
+    """The relation of a pair with nothing in common: unrelated by rule, not scored."""
+    scores = {"cosine": round(cosine, 4), "anchored": 0.0}
+    if features.days is not None:
+        scores["days"] = float(features.days)
+    return Relation(
+        source_id=checked.id,
+        target_id=evidence.id,
+        label=RelationLabel.UNRELATED,
+        probability=1.0,
+        scores=scores,
+        rationale=f"unrelated ({UNANCHORED_RULE}): " + describe(features),
+        same_speaker=features.same_speaker,
+    )
 
 
 @dataclass(frozen=True)

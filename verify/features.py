@@ -87,6 +87,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "opposite_similar",
     "sentence_overlap",
     "sentence_entity_overlap",
+    "anchored",
 )
 
 _STOPWORDS = frozenset(
@@ -378,6 +379,8 @@ _GENERIC_SPEAKER_WORDS = frozenset(
         "group",
     ]
 )
+# Similarity above which two statements are about the same thing whatever their words.
+ANCHOR_SIMILARITY = 0.6
 _CONTRAST_WINDOW = 300  # characters: the sentence or two before a "But ..." sentence
 
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
@@ -490,6 +493,19 @@ def content_words(text: str) -> set[str]:
                 break
         words.add(token)
     return words
+
+
+_NOT_ANCHORS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow week weekend month year
+    day night morning evening january february march april may june july august september october november
+    december percent people official officials government""".split()
+) | frozenset(TITLE_WORDS)
+
+
+def anchor_words(text: str) -> set[str]:
+    """Content words that can tie two statements to one subject: ``content_words`` minus
+    days, months, titles and other words every news sentence uses."""
+    return {w for w in content_words(text) if w not in _NOT_ANCHORS and not w.isdigit()}
 
 
 def negation_cues(text: str) -> set[str]:
@@ -730,6 +746,13 @@ def pair_features(checked: Statement, evidence: Statement, cosine: float | None 
     sentence_ents_a, sentence_ents_b = entities(checked.sentence), entities(evidence.sentence)
     union_ents = sentence_ents_a | sentence_ents_b
     sentence_entities = len(sentence_ents_a & sentence_ents_b) / len(union_ents) if union_ents else 0.0
+    anchored = (
+        bool(anchor_words(f"{checked.sentence} {text_a}") & anchor_words(f"{evidence.sentence} {text_b}"))
+        or mentions
+        or contrast
+        or same_sentence
+        or float(cosine or 0.0) >= ANCHOR_SIMILARITY
+    )
     values = (
         float(cosine or 0.0),
         float(same),
@@ -771,6 +794,7 @@ def pair_features(checked: Statement, evidence: Statement, cosine: float | None 
         float(bool(opposites)) * max(float(cosine or 0.0), containment),
         sentence_overlap,
         sentence_entities,
+        float(anchored),
     )
     return PairFeatures(
         values=values,

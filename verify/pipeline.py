@@ -380,7 +380,9 @@ def _candidate_pairs(
         same.sort(key=lambda j: (-similarity[i, j], statements[j].id))
         other.sort(key=lambda j: (-similarity[i, j], statements[j].id))
         near = [j for j in same if similarity[i, j] >= SAME_DOCUMENT_MIN_SIMILARITY]
-        chosen = near[:same_document] + [j for j in same if j not in near[:same_document] and linked(statement, statements[j])]
+        chosen = near[:same_document] + [
+            j for j in same if j not in near[:same_document] and linked(statement, statements[j])
+        ]
         chosen += [j for j in other if similarity[i, j] >= min_similarity][:neighbours]
         for j in chosen:
             for key in ((i, j), (j, i)):
@@ -388,9 +390,7 @@ def _candidate_pairs(
     return pairs
 
 
-def _statement_vectors(
-    statements: Sequence[Statement], embedder: Embedder, corpus: Corpus | None
-) -> np.ndarray:
+def _statement_vectors(statements: Sequence[Statement], embedder: Embedder, corpus: Corpus | None) -> np.ndarray:
     """Vectors of the statements' texts: from the store's cache when it has them, else embedded."""
     if not statements:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
