@@ -218,11 +218,6 @@ def test_readable_without_javascript(report, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="issue 5, acceptance 1 depends on the seed's contradiction cards, which the relation stage "
-    "(issue 4) does not yet produce reliably; see the issue note",
-    strict=False,
-)
 def test_bundled_example_report(tmp_path, monkeypatch, browser):
     """Acceptance: the README's main job on the bundled example writes reports/<name>.html, which
     renders offline with no console error, its summary and a contradiction card visible."""
