@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Callable
 
-__all__ = ["DateMention", "MONTHS", "WEEKDAYS", "find_date_mentions", "resolve_weekday"]
+__all__ = ["MONTHS", "WEEKDAYS", "DateMention", "find_date_mentions", "resolve_weekday"]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -79,13 +78,11 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def find_date_mentions(
-    text: str, published: dt.date | None, sentence_of: Callable[[int], str] | None = None
-) -> list[DateMention]:
+def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention]:
     """Every day expression in ``text``, resolved against ``published`` where it can be.
 
-    sentence_of: optional function giving the sentence around an offset; it decides
-    whether a weekday is in the past (default) or the future ("talks will resume Friday").
+    A weekday is the one on or before ``published`` unless the words just before it speak of the
+    future ("talks will resume online Friday"), then the next one after it.
     "the same day" resolves to the last resolved mention before it.
     """
     mentions: list[DateMention] = []
@@ -109,8 +106,11 @@ def find_date_mentions(
             year = int(match.group("dm_year") or (published.year if published else 0) or 0)
             date = _safe_date(year, month, int(match.group("dm_day"))) if year else None
         elif kind == "weekday" and published:
-            context = sentence_of(match.start()) if sentence_of else ""
-            date = resolve_weekday(match.group("weekday"), published, future=bool(_FUTURE.search(context)))
+            # future only when the words just before the day say so ("talks will resume online Friday");
+            # "said Tuesday that it would …" is a past Tuesday
+            before = text[max(0, match.start() - 48) : match.start()]
+            before = re.split(r"[.!?\n]|\b(?:said|says|told|announced|added)\b", before)[-1]
+            date = resolve_weekday(match.group("weekday"), published, future=bool(_FUTURE.search(before)))
         elif kind == "same":
             date = last
         elif kind == "yesterday" and published:

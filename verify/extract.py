@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import DateMention, find_date_mentions
 from .errors import ModelError
-from .speakers import ANONYMOUS_NOUNS, GOVERNMENT_WORDS, TITLE_WORDS, Aliases, normalise_name, slugify
+from .speakers import (
+    ANONYMOUS_NOUNS,
+    GOVERNMENT_WORDS,
+    ORGANISATION_NOUNS,
+    TITLE_WORDS,
+    Aliases,
+    normalise_name,
+    slugify,
+)
 from .types import Document, QuoteKind, Span, SpeakerKind, Statement
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -173,6 +181,32 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LEADING_DAY = re.compile(
+    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*(?:,\s*|\s+that\s+)?(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _trim_leading_day(text: str, cand: _Candidate) -> None:
+    """"said Monday the strike would go on": the day belongs to the attribution, not the content."""
+    if cand.kind not in ("verb", "belief") or cand.content_start < cand.cue_end or text[cand.cue_end : cand.content_start].strip():
+        return
+    match = _LEADING_DAY.match(text, cand.content_start, cand.content_end)
+    if match and match.end() < cand.content_end and text[match.end()].isalnum():
+        cand.content_start = match.end()
+
+
+def _join_tokens(tokens: list[Token]) -> str:
+    """The tokens' text with the document's own spacing between neighbours ("drivers' union")."""
+    out = ""
+    for prev, tok in zip([None, *tokens], tokens):
+        if prev is not None:
+            out += prev.whitespace_ if prev.i + 1 == tok.i else " "
+        out += tok.text
+    return out
+
+
 class Extractor:
     """Finds attributed statements in documents.
 
@@ -223,6 +257,7 @@ class Extractor:
     def _statements(self, document: Document, docs: list[tuple[int, Doc]]) -> list[Statement]:
         candidates: list[_Candidate] = []
         persons = self._person_names(docs)
+        self._known_names = {}  # surname -> full name, within this document only
         for block, (offset, doc) in enumerate(docs):
             regions = [(offset + s, offset + e) for s, e in _quote_regions(doc.text)]
             found = self._candidates(doc, offset, block)
@@ -235,6 +270,8 @@ class Extractor:
         candidates = [c for c in candidates if not any(s < c.cue_start and c.cue_end < e for s, e in all_regions)]
         self._continue_quotes(document.text, candidates, all_regions)
         candidates = self._dedupe(candidates)
+        for cand in candidates:
+            _trim_leading_day(document.text, cand)
         for cand in candidates:
             self._resolve_speaker(document, cand, candidates, docs, persons)
         candidates = [c for c in candidates if c.speaker_id]
@@ -781,16 +818,29 @@ class Extractor:
             return self._descriptor(tok), SpeakerKind.GOVERNMENT
         if tok.tag_ in ("NNS", "NNPS"):
             return self._descriptor(tok), SpeakerKind.GROUP
-        return self._descriptor(tok) or phrase, SpeakerKind.ORGANISATION if lemma in ("company", "group", "agency", "organization", "organisation", "firm", "newspaper", "network") else SpeakerKind.PERSON
+        return self._descriptor(tok) or phrase, SpeakerKind.ORGANISATION if lemma in ORGANISATION_NOUNS else SpeakerKind.PERSON
 
     @staticmethod
     def _descriptor(tok: Token) -> str:
-        words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det", "nummod", "predet", "poss", "punct")]
+        # an owner that only places the speaker is left out ("the country's central bank", "its
+        # board"); a name or a plural owner is part of the name ("Russia's central bank", "the
+        # drivers' union")
+        owners = {
+            t.i
+            for c in tok.children
+            if c.dep_ == "poss" and c.pos_ != "PROPN" and not c.text.endswith(("s'", "s’"))
+            and not any(g.text in ("'", "’") for g in c.children)
+            for t in c.subtree
+        }
+        words = [
+            t for t in tok.subtree
+            if t.i <= tok.i and t.dep_ not in ("det", "nummod", "predet", "punct") and t.i not in owners
+        ]
         tail = [
             t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep") for t in c.subtree
             if not t.is_punct
         ]
-        return normalise_name(" ".join(t.text for t in words + tail))
+        return normalise_name(_join_tokens(words + tail))
 
     @staticmethod
     def _last_person_before(docs: list[tuple[int, Doc]], position: int) -> str | None:
@@ -804,20 +854,14 @@ class Extractor:
     def _resolve_dates(self, document: Document, candidates: list[_Candidate], docs: list[tuple[int, Doc]]) -> None:
         text = document.text
 
-        def sentence_of(position: int) -> str:
-            for offset, doc in docs:
-                if offset <= position < offset + len(doc.text):
-                    for sent in doc.sents:
-                        if offset + sent.start_char <= position < offset + sent.end_char:
-                            return sent.text
-            return ""
-
-        mentions = find_date_mentions(text, document.date, sentence_of)
+        mentions = find_date_mentions(text, document.date)
         contents = [(c.content_start, c.content_end) for c in candidates]
 
         def usable(m: DateMention, lo: int, hi: int, own: _Candidate, all_contents: bool) -> bool:
             if m.date is None or not (lo <= m.start and m.end <= hi):
                 return False
+            if document.date is not None and m.date > document.date:
+                return False  # nothing reported in the article was said after it was published
             spans = contents if all_contents else [(own.content_start, own.content_end)]
             return not any(s <= m.start < e for s, e in spans)
 

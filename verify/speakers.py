@@ -26,7 +26,7 @@ from pathlib import Path
 from .errors import ConfigError
 from .types import SpeakerKind
 
-__all__ = ["ANONYMOUS_NOUNS", "GOVERNMENT_WORDS", "TITLE_WORDS", "Aliases", "normalise_name", "slugify"]
+__all__ = ["ANONYMOUS_NOUNS", "GOVERNMENT_WORDS", "ORGANISATION_NOUNS", "TITLE_WORDS", "Aliases", "normalise_name", "slugify"]
 
 TITLE_WORDS = {
     "president", "vice", "prime", "minister", "secretary", "general", "gen.", "gen", "sen.", "sen", "senator",
@@ -55,9 +55,18 @@ GOVERNMENT_WORDS = {
     "london", "paris", "berlin", "tokyo", "tehran", "ankara", "brussels", "police", "army", "military",
 }
 
+# Common nouns that head an organisation's name when no entity is tagged ("the drivers' union").
+ORGANISATION_NOUNS = {
+    "company", "group", "agency", "organization", "organisation", "firm", "newspaper", "network", "union",
+    "association", "federation", "council", "committee", "commission", "campaign", "party", "board", "bank",
+    "court", "office", "department", "institute", "foundation", "charity", "club", "league", "coalition",
+    "alliance", "station", "hospital", "university", "school", "team", "service", "authority", "bureau",
+}
+
 
 def slugify(text: str) -> str:
     """Lower-case ASCII id: "Volodymyr Zelensky" → "volodymyr-zelensky"."""
+    text = re.sub(r"[’']s\b", "", text)  # "Russia's central bank" → "russia-central-bank"
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
 
