@@ -184,3 +184,34 @@ def test_alias_file_formats(tmp_path):
 
     with pytest.raises(ConfigError, match="bad.json"):
         Aliases.load(bad)
+
+
+def test_surnames_do_not_leak_between_documents(extractor):
+    first = _doc("Anna Brisk, a baker, said the ovens were cold. Brisk said bread would be late.")
+    second = _doc("Brisk said the weather was fine.", date="2024-05-03")
+    by_first = extractor.extract(first)
+    assert {s.speaker_id for s in by_first} == {"anna-brisk"}
+    # the same extractor, a new document: "Brisk" alone is not Anna Brisk of another article
+    (later,) = extractor.extract(second)
+    assert later.speaker_id != "anna-brisk"
+
+
+def test_speech_is_never_dated_after_publication(extractor):
+    # published Thursday 2 May 2024; "would" later in the sentence does not make Tuesday a future day
+    text = "Mara Quell said Tuesday that the council would vote on the budget next month."
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.date == dt.date(2024, 4, 30), statement.date_basis
+    for s in extractor.extract(_doc("Talks will resume Friday, Mara Quell said.")):
+        assert s.date is not None and s.date <= dt.date(2024, 5, 2)
+
+
+def test_day_right_after_the_cue_is_the_date_not_the_content(extractor):
+    (statement,) = extractor.extract(_doc("The drivers' union said Monday the strike would go on."))
+    assert statement.content.startswith("the strike")
+    assert statement.date == dt.date(2024, 4, 29)
+    assert statement.speaker_id == "drivers-union"
+
+
+def test_placing_possessive_is_not_part_of_the_speaker(extractor):
+    (statement,) = extractor.extract(_doc("The country's central bank said prices were rising."))
+    assert statement.speaker_id == "central-bank"

@@ -763,6 +763,11 @@ class Extractor:
                 cand.speaker_name, cand.speaker_id, cand.speaker_kind = previous.speaker_name, previous.speaker_id, previous.speaker_kind
                 cand.confidence = 0.75
                 return
+        if kind is not SpeakerKind.PERSON and " " not in name:
+            # a surname the tagger took for an organisation: "Brisk said" after "Anna Brisk"
+            known = persons.get(name.lower()) or self._known_names.get(name.lower())
+            if known:
+                name, kind = known, SpeakerKind.PERSON
         alias = self.aliases.lookup(name) or self.aliases.lookup(surface)
         if alias is not None:
             actor_id, alias_kind = alias
