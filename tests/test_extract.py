@@ -215,3 +215,28 @@ def test_day_right_after_the_cue_is_the_date_not_the_content(extractor):
 def test_placing_possessive_is_not_part_of_the_speaker(extractor):
     (statement,) = extractor.extract(_doc("The country's central bank said prices were rising."))
     assert statement.speaker_id == "central-bank"
+
+
+def test_double_apostrophe_quotes_continue_after_the_cue(extractor):
+    text = "''The ferry will run all winter,'' Ms. Quell said. ''We have bought a second boat.''"
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.speaker_id == "quell"
+    assert statement.content.startswith("''The ferry") and statement.content.endswith("second boat.''")
+    assert statement.quote_kind is QuoteKind.DIRECT
+
+
+def test_quotation_parsed_as_a_second_subject(extractor):
+    text = (
+        "Tomas Reyl spoke on Friday.\n\n"
+        "“The levee is old, and nobody knows that better than me. One of the best ways of keeping the town dry "
+        "is making sure we repair it before the rains, that we do not wait for a flood,” he said."
+    )
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.speaker_id == "tomas-reyl"
+    assert statement.content.startswith("“The levee is old") and "wait for a flood" in statement.content
+
+
+def test_that_clause_hung_on_a_modifier(extractor):
+    text = "Brenn said earlier on Friday during a news conference that he may wait until spring to decide."
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.content.startswith("he may wait until spring")

@@ -68,7 +68,7 @@ _IRREALIS = frozenset(
 )
 # Verbs whose object is the speaker of an infinitive/participle cue ("leading Zelensky to dismiss").
 _OBJECT_CONTROL = frozenset(["lead", "prompt", "urge", "force", "cause", "push", "allow", "ask", "encourage", "inspire", "spur", "drive", "get"])
-_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "''": "''"}  # '' … '' in some archives
 _BULLETS = "•·▪‣◦*-–—"
 _FIRST_PERSON = {"i", "we", "you", "me", "us"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -151,15 +151,15 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     regions = []
     i = 0
     while i < len(text):
-        ch = text[i]
+        ch = "''" if text.startswith("''", i) else text[i]
         if ch in _QUOTE_PAIRS:
             close = _QUOTE_PAIRS[ch]
-            j = text.find(close, i + 1)
+            j = text.find(close, i + len(ch))
             if j == -1:
                 regions.append((i, len(text)))
                 break
-            regions.append((i, j + 1))
-            i = j + 1
+            regions.append((i, j + len(close)))
+            i = j + len(close)
         else:
             i += 1
     return regions
@@ -317,7 +317,10 @@ class Extractor:
         if tok.i in seen:
             return None
         seen.add(tok.i)
-        for child in tok.children:
+        # two subjects ("“One of the best ways …,” he said"): the parser hung the quotation on the
+        # verb as a subject; the speaker is the one nearest the verb
+        children = sorted(tok.children, key=lambda c: (c.dep_ != "nsubj", abs(c.i - tok.i)))
+        for child in children:
             if child.dep_ == "nsubj" and child.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
                 return tok.head  # "Barkley, who said …": the noun the clause describes
             if child.dep_ in ("nsubj",) and child.lower_ not in ("that", "which", "who", "what"):
@@ -326,7 +329,7 @@ class Extractor:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        if tok.dep_ in ("advcl", "xcomp", "conj", "acl") and tok.head.i != tok.i:
+        if tok.dep_ in ("advcl", "xcomp", "conj", "acl", "parataxis") and tok.head.i != tok.i:
             head = tok.head
             if tok.dep_ != "conj" and head.lemma_.lower() in _OBJECT_CONTROL:
                 for child in head.children:
@@ -456,6 +459,18 @@ class Extractor:
             ]
             if right and right[0].i <= tok.i + 2:
                 content = [t for c in right for t in self._clause(c, lemma)]
+        if not content and lemma in SPEECH_CUES:
+            # "said on Friday during a news conference that he may wait": the "that" clause hung
+            # on the noun of a modifier, which a relative clause never opens with "that" as a mark
+            for t in tok.subtree:
+                if (
+                    t.i > tok.i
+                    and t.dep_ in ("relcl", "acl")
+                    and t.head.dep_ in ("pobj", "npadvmod")
+                    and any(c.dep_ == "mark" and c.lower_ == "that" and c.i < t.i for c in t.children)
+                ):
+                    content = self._clause(t, lemma)
+                    break
         if not content:
             return None
         speaker_tokens = self._speaker_tokens(speaker, tok)
@@ -494,9 +509,10 @@ class Extractor:
     def _clause(head: Token, cue_lemma: str = "say") -> list[Token]:
         """A reported clause without the narrator's asides and further cues.
 
-        Drops, outside quotation marks: modifiers hung after a comma ("…, in her strongest
-        condemnation", "…, as his country braces …", "…, a swipe at …", "…, which votes in
-        March") and a conjoined second cue ("… and said …").
+        Drops, outside quotation marks: clauses hung after a comma that describe rather than
+        report ("…, as his country braces …", "…, a swipe at …", "…, which votes in March") and a
+        conjoined second cue ("… and said …").  Trailing phrases that carry the claim ("…,
+        possibly in a bid to hurt her candidacy") stay, as annotators of attribution keep them.
         """
         doc = head.doc
         regions = _quote_regions(doc.text)
@@ -510,12 +526,10 @@ class Extractor:
                 continue
             after_comma = doc[tok.left_edge.i - 1].text == "," if tok.left_edge.i > 0 else False
             drop = False
-            if tok.head.i == head.i and tok.i > head.i:
-                if tok.dep_ in ("prep", "npadvmod", "parataxis") and after_comma or tok.dep_ == "advcl" and after_comma and (
-                    tok.tag_ in ("VBG", "VBN")
-                    or any(g.dep_ == "mark" and g.lower_ in ("while", "as", "although", "though", "whereas") for g in tok.children)
-                ):
-                    drop = True
+            if tok.head.i == head.i and tok.i > head.i and tok.dep_ == "advcl" and after_comma and any(
+                g.dep_ == "mark" and g.lower_ in ("while", "as", "although", "though", "whereas") for g in tok.children
+            ):
+                drop = True
             if tok.dep_ in ("appos", "relcl", "acl") and after_comma and tok.i > head.i:
                 drop = True
             if drop:
@@ -653,7 +667,8 @@ class Extractor:
             rest = cand.sentence_end
             while rest < len(text) and (text[rest].isspace() or text[rest] in "•-"):
                 rest += 1
-            nxt = next((r for r in regions if r[0] == rest), None)
+            # the next quotation, also when the parser left its opening mark in the cue sentence
+            nxt = next((r for r in regions if cand.cue_end <= r[0] <= rest and r[0] >= cand.sentence_end - 3), None)
             if nxt is None or len(text[cand.content_end : nxt[0]].strip()) > 100:
                 continue
             if any(o is not cand and nxt[0] <= o.cue_start < nxt[1] for o in found):
@@ -909,6 +924,11 @@ class Extractor:
         regions = cand.extras.get("regions", [])
         inside = sum(max(0, min(e, cand.content_end) - max(s, cand.content_start)) for s, e in regions)
         stripped = len(text[cand.content_start : cand.content_end].strip(" ,.;:!?"))
+        lo, hi = min(cand.cue_start, cand.speaker_start), max(cand.cue_end, cand.speaker_end)
+        if cand.content_start < lo and hi < cand.content_end:
+            # “A,” she said. “B.”: the attribution between the two quotations is not content
+            between = max((e for s, e in regions if s <= lo), default=lo), min((s for s, e in regions if s >= hi), default=hi)
+            stripped -= max(0, between[1] - between[0])
         if inside == 0:
             quote_kind = QuoteKind.INDIRECT
         elif inside >= stripped - 1:
