@@ -240,3 +240,11 @@ def test_that_clause_hung_on_a_modifier(extractor):
     text = "Brenn said earlier on Friday during a news conference that he may wait until spring to decide."
     (statement,) = extractor.extract(_doc(text))
     assert statement.content.startswith("he may wait until spring")
+
+
+def test_narrator_aside_after_a_comma_is_not_content(seed_statements, extractor):
+    bachelet = find(seed_statements, "michelle-bachelet", "war crimes")
+    assert "condemnation" not in bachelet.content
+    # a phrase that carries the claim stays
+    (statement,) = extractor.extract(_doc("Mara Quell said the bridge was unsafe, possibly because of the floods."))
+    assert statement.content.endswith("possibly because of the floods")

@@ -69,6 +69,11 @@ _IRREALIS = frozenset(
 # Verbs whose object is the speaker of an infinitive/participle cue ("leading Zelensky to dismiss").
 _OBJECT_CONTROL = frozenset(["lead", "prompt", "urge", "force", "cause", "push", "allow", "ask", "encourage", "inspire", "spur", "drive", "get"])
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "''": "''"}  # '' … '' in some archives
+# Nouns of the occasion of speaking: "…, in a statement", "…, during a briefing" is the narrator's.
+_OCCASION_NOUNS = {
+    "statement", "interview", "speech", "remark", "address", "post", "tweet", "letter", "conference",
+    "briefing", "comment", "condemnation", "rebuke", "appearance", "rally", "hearing", "message", "video",
+}
 _BULLETS = "•·▪‣◦*-–—"
 _FIRST_PERSON = {"i", "we", "you", "me", "us"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -532,6 +537,11 @@ class Extractor:
                 drop = True
             if tok.dep_ in ("appos", "relcl", "acl") and after_comma and tok.i > head.i:
                 drop = True
+            if tok.head.i == head.i and tok.i > head.i and tok.dep_ == "prep" and after_comma and any(
+                c.dep_ == "pobj" and (c.lemma_.lower() in _OCCASION_NOUNS or any(g.dep_ == "poss" and g.pos_ == "PRON" for g in c.children))
+                for c in tok.children
+            ):
+                drop = True  # the narrator's aside: "…, in her strongest condemnation of the conflict"
             if drop:
                 span = {t.i for t in tok.subtree}
                 if doc[tok.left_edge.i - 1].dep_ in ("cc", "punct"):
