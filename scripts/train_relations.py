@@ -3,6 +3,11 @@
     python scripts/train_relations.py                 # verify/data/relation_model.json
     python scripts/train_relations.py --nli-map       # also refit verify/data/aegis_nli_map.json
 
+``--nli-model PATH`` trains on top of another scorer (any folder ``verify.relate.load_scorer``
+takes); the scorer's name goes into the model's metadata, and ``benchmarks/bench_fnc1.py
+--nli-model PATH --relation-model FILE`` measures the pair.  Scorer rows are cached in
+``benchmarks/out/cache/`` (git-ignored; ``--cache ''`` turns it off).
+
 The relation model is trained on ``verify/data/relation_pairs.jsonl`` (the project's own
 invented, labelled pairs) with the packaged scorer and embedder; grouped 5-fold
 cross-validation figures are printed and stored in the model's metadata.  ``--nli-map``
@@ -26,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+CACHE = ROOT / "benchmarks" / "out" / "cache"  # git-ignored; shared with benchmarks/bench_fnc1.py
 NLI_DATA = ROOT.parent / "shared" / "data" / "nli-train" / "nli_train.jsonl.gz"
 
 
@@ -69,6 +75,11 @@ def main() -> None:
     parser.add_argument("--calibration", default="sigmoid", choices=["sigmoid", "isotonic"])
     parser.add_argument("--nli-map", action="store_true", help="also refit the scorer's logit → NLI mapping")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation report")
+    parser.add_argument(
+        "--cache",
+        default=str(CACHE),
+        help="folder for a disk cache of scorer rows, keyed by scorer and pair texts ('' for none)",
+    )
     args = parser.parse_args()
 
     if args.nli_map:
@@ -76,11 +87,14 @@ def main() -> None:
 
     from verify.classify import read_pairs, train_classifier
     from verify.embed import load_embedder
-    from verify.relate import load_scorer
+    from verify.relate import CachedScorer, load_scorer
 
     pairs = read_pairs(args.pairs)
     embedder = load_embedder()
     scorer = load_scorer(args.nli_model)
+    if args.cache:
+        slug = "".join(c if c.isalnum() or c in "._-" else "_" for c in scorer.name)
+        scorer = CachedScorer(scorer, Path(args.cache) / f"scores-{slug}.jsonl")
     started = time.perf_counter()
     classifier, report = train_classifier(
         pairs,

@@ -180,7 +180,7 @@ def test_relation_metrics():
 def test_training_on_bundled_pairs_with_fakes_learns_something():
     from verify.embed import FakeEmbedder
 
-    pairs = read_pairs(PAIRS)
+    pairs = read_pairs(PAIRS)[::2]  # every other pair: all kinds, half the fitting time
     embedder = FakeEmbedder()
     clf, report = train_classifier(pairs, FakeScorer(), embed=embedder.embed, text_mode="content", C=0.1)
     assert report["cv"]["macro_f1"] > 0.4  # four labels: chance is about 0.25
@@ -214,3 +214,32 @@ def test_relater_refuses_a_scorer_with_other_columns():
 
     with pytest.raises(ModelError):
         Relater(Odd(), load_classifier())
+
+
+def test_scorer_output_is_crossed_with_reporting_and_refuting_sides():
+    from test_features import anonymous
+
+    from verify.classify import classifier_features
+    from verify.features import pair_features
+
+    claim = anonymous("A bear walked into the Eastgate shopping centre")
+    report = pair_features(claim, anonymous("A video allegedly shows a bear in the shopping centre"), 0.8)
+    hoax = pair_features(claim, anonymous("Police said the bear in the shopping centre was a hoax"), 0.8)
+    forward = np.array([[0.6, 0.1, 0.3], [0.2, 0.1, 0.7]])
+    backward = np.array([[0.5, 0.2, 0.4], [0.3, 0.2, 0.5]])
+    rows = classifier_features(forward, backward, [report, hoax])
+    names = classifier_feature_names()
+    assert rows.shape == (2, len(names))
+    column = {name: rows[:, names.index(name)] for name in names}
+    np.testing.assert_allclose(column["reported_contradiction"], [0.4, 0.0])
+    np.testing.assert_allclose(column["reported_entailment"], [0.6, 0.0])
+    np.testing.assert_allclose(column["refuted_entailment"], [0.0, 0.3])
+    assert column["report_one_side"].tolist() == [1.0, 0.0] and column["refute_one_side"].tolist() == [0.0, 1.0]
+
+
+def test_bundled_pairs_teach_reported_claims_as_follow_ups():
+    pairs = read_pairs(PAIRS)
+    anonymous = [p for p in pairs if p.checked.speaker_id == p.evidence.speaker_id == "unknown"]
+    counts = {label: sum(p.label == label for p in anonymous) for label in LABELS}
+    assert min(counts.values()) >= 30, counts  # every label is represented without speakers and dates
+    assert counts["follows_up"] >= 150

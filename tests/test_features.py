@@ -191,3 +191,34 @@ def test_anchored_needs_a_shared_word_name_or_link():
     assert pair_features(harbour, festival, 0.3).as_dict()["anchored"] == 0.0
     assert pair_features(harbour, festival, 0.65).as_dict()["anchored"] == 1.0
     assert "monday" not in anchor_words("President Ana Tal said on Monday the harbour will reopen")
+
+
+def anonymous(content: str) -> Statement:
+    return make(content, speaker="unknown", speaker_id="unknown", date=None, sentence=content)
+
+
+def test_refuting_and_reporting_cues_on_one_side():
+    claim = anonymous("A bear walked into the Eastgate shopping centre")
+    hoax = anonymous("Police said the story of a bear in the shopping centre was a hoax")
+    report = anonymous("A video allegedly shows a bear inside the shopping centre")
+    plain = anonymous("A bear walked through the shopping centre on Sunday")
+    refuted = pair_features(claim, hoax, cosine=0.7).as_dict()
+    assert refuted["refute_one_side"] == 1.0 and refuted["report_one_side"] == 0.0
+    assert refuted["refute_similar"] == pytest.approx(max(0.7, refuted["containment"]))
+    reported = pair_features(claim, report, cosine=0.8).as_dict()
+    assert reported["report_one_side"] == 1.0 and reported["report_any"] == 1.0 and reported["refute_one_side"] == 0.0
+    both = pair_features(report, anonymous("Reports claimed a bear was seen in the centre"), cosine=0.8).as_dict()
+    assert both["report_one_side"] == 0.0 and both["report_any"] == 1.0
+    asserted = pair_features(claim, plain, cosine=0.9).as_dict()
+    assert asserted["refute_one_side"] == asserted["report_one_side"] == asserted["report_any"] == 0.0
+    assert asserted["open_question"] == 0.0
+    unclear = pair_features(claim, anonymous("It is unclear whether the bear entered the centre"), 0.6).as_dict()
+    assert unclear["open_question"] == 1.0 and unclear["report_one_side"] == 1.0
+
+
+def test_a_denial_cue_counts_as_refuting():
+    claim = make("the plant will close next year")
+    denial = make("the plant will close next year", speaker="Halvik Motors", speaker_id="halvik-motors", cue="deny",
+                  sentence="Halvik Motors denied the plant will close next year.")  # fmt: skip
+    values = pair_features(claim, denial, cosine=0.9).as_dict()
+    assert values["refute_one_side"] == 1.0 and values["refute_similar"] == pytest.approx(0.9, abs=0.11)

@@ -275,3 +275,34 @@ def test_aegis_cache_is_rebuilt_when_damaged(aegis, tmp_path):
     pair = (["The death toll rose to 40."], ["The death toll is 10."])
     assert np.allclose(first.score(*pair), second.score(*pair), atol=1e-6)
     assert cached.stat().st_size > 1000
+
+
+def test_cached_scorer_returns_the_same_rows_and_skips_known_pairs(tmp_path):
+    from verify.relate import CachedScorer
+
+    inner = FakeScorer()
+    path = tmp_path / "cache" / "scores.jsonl"
+    premises = ["the plant will close", "the plant will not close", "the plant will close"]
+    hypotheses = ["the plant will not close", "the plant will close", "the plant will not close"]
+    cached = CachedScorer(inner, path)
+    assert cached.name == inner.name and cached.columns == inner.columns
+    first = cached.score(premises, hypotheses)
+    np.testing.assert_array_equal(first, FakeScorer().score(premises, hypotheses))
+    assert inner.calls == 2 and cached.misses == 2 and cached.hits == 1  # the repeated pair is scored once
+    again = CachedScorer(FakeScorer(), path)  # a new run reads the file
+    np.testing.assert_array_equal(again.score(premises[::-1], hypotheses[::-1]), first[::-1])
+    assert again.scorer.calls == 0 and again.hits == 3
+    assert again.score([], []).shape == (0, 3)
+
+
+def test_cached_scorer_keys_on_the_scorer(tmp_path):
+    from verify.relate import CachedScorer
+
+    path = tmp_path / "scores.jsonl"
+    CachedScorer(FakeScorer(), path).score(["a b c"], ["a b c"])
+    other = FakeScorer()
+    other.name = "another-scorer"
+    CachedScorer(other, path).score(["a b c"], ["a b c"])
+    assert other.calls == 1  # another scorer's rows are not reused
+    path.write_text(path.read_text() + '{"k": "cut sh')  # an interrupted append is skipped
+    assert CachedScorer(FakeScorer(), path).score(["a b c"], ["a b c"]).shape == (1, 3)

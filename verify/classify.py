@@ -2,7 +2,8 @@
 
 ``RelationClassifier`` (fit / predict_proba, scikit-learn) reads one row per (checked,
 evidence) pair: the scorer's (entailment, neutral, contradiction) probabilities in both
-directions (evidence as premise, then checked as premise) and the ``verify.features`` pair
+directions (evidence as premise, then checked as premise), their combinations (crossed with
+whether one side only reports the claim or calls it untrue) and the ``verify.features`` pair
 features.  It is a standardised multinomial logistic regression wrapped in scikit-learn's
 ``CalibratedClassifierCV`` (Platt "sigmoid" or "isotonic"), so its outputs are probabilities
 over ``LABELS``.  Its learned parameters are saved as plain JSON (no pickle):
@@ -76,11 +77,16 @@ def classifier_feature_names() -> tuple[str, ...]:
     forward = tuple(f"fwd_{c}" for c in NLI_COLUMNS)
     backward = tuple(f"rev_{c}" for c in NLI_COLUMNS)
     combined = ("max_contradiction", "min_entailment", "max_entailment", "sum_related")
-    return forward + backward + combined + FEATURE_NAMES
+    crossed = ("reported_contradiction", "reported_entailment", "refuted_entailment")
+    return forward + backward + combined + crossed + FEATURE_NAMES
 
 
 def classifier_features(forward: np.ndarray, backward: np.ndarray, features: Sequence[PairFeatures]) -> np.ndarray:
     """Rows for the classifier: scorer probabilities both ways, combinations, pair features.
+
+    The combinations: the larger contradiction, the smaller and larger entailment, their
+    sum; then the larger contradiction and entailment when one side only reports the claim,
+    and the larger entailment when one side calls something untrue.
 
     forward: ``[n, 3]`` NLI probabilities with the evidence as premise; backward: with the
     checked statement as premise; features: one ``PairFeatures`` per pair.
@@ -97,7 +103,13 @@ def classifier_features(forward: np.ndarray, backward: np.ndarray, features: Seq
         ]
     )
     pairs = np.stack([f.vector() for f in features]) if features else np.zeros((0, len(FEATURE_NAMES)))
-    return np.hstack([forward, backward, combined, pairs.astype(np.float64)])
+    pairs = pairs.astype(np.float64).reshape(-1, len(FEATURE_NAMES))
+    # A side that only reports a claim ("reportedly", "claimed") or calls it untrue changes
+    # what the scorer's contradiction and entailment mean: a linear model needs the products.
+    reported = pairs[:, FEATURE_NAMES.index("report_one_side")]
+    refuted = pairs[:, FEATURE_NAMES.index("refute_one_side")]
+    crossed = np.column_stack([reported * combined[:, 0], reported * combined[:, 2], refuted * combined[:, 2]])
+    return np.hstack([forward, backward, combined, crossed, pairs])
 
 
 def _sigmoid_calibrator(a: float, b: float, values: np.ndarray) -> np.ndarray:

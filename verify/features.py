@@ -7,6 +7,13 @@ measures.  ``PairFeatures.vector()`` gives them as floats in ``FEATURE_NAMES`` o
 relation classifier, and ``describe`` turns them into one readable line ("same speaker,
 12 days later, numbers differ: 10 vs 40").
 
+Two cue lexicons, written for news in general, say how each side stands towards what it
+tells: refuting ("a hoax", "denied", "false", "debunked", a denying cue) or only reporting
+("reportedly", "allegedly", "claimed", "according to", "could not be verified", "declined to
+comment").  A side that only reports a claim neither confirms nor refutes it: the classifier
+learns such pairs as follow-ups of the story (``refute_one_side``, ``report_one_side`` and
+their products with similarity; ``open_question`` for "whether" / "?").
+
 A report of what someone else said ("Ministry officials said Governor Tal had promised ...")
 is judged as that someone's statement: ``effective_speaker`` finds the inner speaker.
 
@@ -88,6 +95,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     "sentence_overlap",
     "sentence_entity_overlap",
     "anchored",
+    "refute_one_side",
+    "report_one_side",
+    "report_any",
+    "refute_similar",
+    "report_similar",
+    "open_question",
 )
 
 _STOPWORDS = frozenset(
@@ -330,6 +343,27 @@ _OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("present attended", "absent"),
         ("hire hired hiring", "fire fired layoffs laid"),
     )
+)
+
+# Words and phrases by which a text calls a claim untrue ("a hoax", "denied reports that ...").
+_REFUTE_CUES = re.compile(
+    r"\b(?:hoax(?:es)?|fake|faked|false(?:ly)?|untrue|not true|debunk\w*|fabricat\w*|baseless|unfounded|"
+    r"groundless|den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*|made[- ]up|forge(?:d|ry)|doctored|"
+    r"photoshopped|myth|prank|satir\w*|misinformation|disinformation|mistaken|inaccurate|incorrect|"
+    r"never happened|no such|no evidence|nonsense|rubbish|invented)\b",
+    re.IGNORECASE,
+)
+# Words and phrases by which a text reports a claim without vouching for it ("reportedly",
+# "claimed", "could not be verified", "declined to comment").
+_REPORT_CUES = re.compile(
+    r"\b(?:reportedly|allegedly|alleged|purported(?:ly)?|purports?|supposedly|claim(?:s|ed|ing)?|"
+    r"rumou?r(?:s|ed)?|unconfirmed|unverified|speculat\w*|(?:is|are|was|were) said to|according to|"
+    r"sources?|reports?|reported|may have|might have|could have|appears? to|appeared to|seems? to|"
+    r"believed to|thought to|unclear|not clear|whether|investigating|looking into|"
+    r"(?:declined|refused|would not|did not|could not|cannot) (?:to )?(?:comment|confirm|verify|be verified|"
+    r"be confirmed|be independently verified)|neither confirm nor deny|no comment|not (?:yet )?confirmed|"
+    r"not (?:been )?(?:independently )?verified)\b",
+    re.IGNORECASE,
 )
 
 # Cue stems of a statement that rejects what it is about ("dismissed the promise as words").
@@ -753,6 +787,14 @@ def pair_features(checked: Statement, evidence: Statement, cosine: float | None 
         or same_sentence
         or float(cosine or 0.0) >= ANCHOR_SIMILARITY
     )
+    # the whole content, reporting clause included ("Reports claimed ..."), and a denying cue
+    whole_a, whole_b = " ".join(checked.content.split()), " ".join(evidence.content.split())
+    refutes_a = bool(_REFUTE_CUES.search(whole_a)) or is_denial_cue(checked)
+    refutes_b = bool(_REFUTE_CUES.search(whole_b)) or is_denial_cue(evidence)
+    reports_a, reports_b = bool(_REPORT_CUES.search(whole_a)), bool(_REPORT_CUES.search(whole_b))
+    closeness = max(float(cosine or 0.0), containment)
+    both_texts = f"{whole_a} {whole_b}"
+    open_question = "?" in both_texts or bool(re.search(r"\bwhether\b", both_texts, re.IGNORECASE))
     values = (
         float(cosine or 0.0),
         float(same),
@@ -795,6 +837,12 @@ def pair_features(checked: Statement, evidence: Statement, cosine: float | None 
         sentence_overlap,
         sentence_entities,
         float(anchored),
+        float(refutes_a != refutes_b),
+        float(reports_a != reports_b),
+        float(reports_a or reports_b),
+        float(refutes_a != refutes_b) * closeness,
+        float(reports_a != reports_b) * closeness,
+        float(open_question),
     )
     return PairFeatures(
         values=values,

