@@ -121,3 +121,18 @@ def test_missing_manifest_entry_is_refused(tmp_path: Path) -> None:
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ModelError, match="tokenizer.json"):
         load_scorer(copy)
+
+
+def test_side_by_side_runs_give_the_same_scores_in_order() -> None:
+    # one pair per run, spread over two worker threads, must equal the single-threaded result
+    one = load_scorer("bundled", threads=1)
+    two = load_scorer("bundled", threads=2)
+    premises = [p for p, _ in PAIRS] * 3
+    hypotheses = [h for _, h in PAIRS] * 3
+    expected = one.score(premises, hypotheses)
+    got = two.score(premises, hypotheses)
+    assert got.shape == (len(premises), 3)
+    assert np.array_equal(expected, got)
+    # and the rows follow the input order, not the order the runs finished in
+    assert np.array_equal(got[: len(PAIRS)], got[len(PAIRS) : 2 * len(PAIRS)])
+    assert len({tuple(r) for r in got[: len(PAIRS)]}) > 1  # the pairs really differ
