@@ -75,7 +75,7 @@ def test_check_reports_findings_and_exit_code(fakes, article):
     out = result.stdout
     assert "port.txt: 3 statements (2 contradicted, 1 no-evidence)" in out
     assert "CONTRADICTED" in out and "✗ contradicts 0.90" in out and "contradicts: stub" in out
-    assert out.rstrip().endswith("3 statements in 1 documents: contradicted 2, no-evidence 1")
+    assert out.rstrip().endswith("3 statements in 1 document: contradicted 2, no-evidence 1")
     assert "summer festival" not in out  # no-evidence statements are only counted
     assert "summer festival" in runner.invoke(cli, ["check", str(article), "--no-reports", "--all"]).stdout
 

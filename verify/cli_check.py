@@ -29,6 +29,11 @@ _MARK = {
 }
 
 
+
+def _count(n: int, noun: str) -> str:
+    """"1 document", "2 documents"."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
 def _short(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
@@ -80,7 +85,7 @@ def format_summary(result: CheckResult, width: int = 100, show_all: bool = False
     total = summarise(result.verdicts)
     found = ", ".join(f"{label} {n}" for label, n in total.items() if n)
     lines.append(
-        f"{len(result.verdicts)} statements in {len(result.documents)} documents"
+        f"{_count(len(result.verdicts), 'statement')} in {_count(len(result.documents), 'document')}"
         + (f" checked against {result.corpus}" if result.corpus else "")
         + (f": {found}" if found else "")
     )
