@@ -29,10 +29,10 @@ _MARK = {
 }
 
 
-
 def _count(n: int, noun: str) -> str:
     """"1 document", "2 documents"."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
 
 def _short(text: str, width: int) -> str:
     text = " ".join(text.split())
