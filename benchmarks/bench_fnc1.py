@@ -177,7 +177,7 @@ def main() -> int:
     if not args.no_cache:
         embedder = CachedEmbedder(embedder, CACHE)
         scorer = CachedScorer(scorer, CACHE / f"scores-{re.sub(r'[^A-Za-z0-9_.-]+', '_', scorer.name)}.jsonl")
-    relater = Relater(scorer, load_classifier(args.relation_model))
+    relater = Relater(scorer, load_classifier(args.relation_model, scorer.name))
     started = time.perf_counter()
     body_sentences = {bid: sentences(bodies[bid]) for bid in sorted({r["Body ID"] for r in rows})}
     headlines = sorted({r["Headline"] for r in rows})

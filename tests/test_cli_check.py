@@ -48,7 +48,7 @@ def fakes(monkeypatch, extractor):
     import verify.extract
 
     monkeypatch.setattr(verify.classify, "Relater", StubRelater)
-    monkeypatch.setattr(verify.classify, "load_classifier", lambda path=None: None)
+    monkeypatch.setattr(verify.classify, "load_classifier", lambda path=None, scorer_name=None: None)
     monkeypatch.setattr(verify.embed, "load_embedder", lambda name=None, batch_size=64: verify.embed.FakeEmbedder())
     monkeypatch.setattr(verify.extract, "Extractor", lambda aliases=None: extractor)
     monkeypatch.setattr("verify.relate.load_scorer", lambda path=None, **kw: verify.relate.FakeScorer())

@@ -136,3 +136,16 @@ def test_side_by_side_runs_give_the_same_scores_in_order() -> None:
     # and the rows follow the input order, not the order the runs finished in
     assert np.array_equal(got[: len(PAIRS)], got[len(PAIRS) : 2 * len(PAIRS)])
     assert len({tuple(r) for r in got[: len(PAIRS)]}) > 1  # the pairs really differ
+
+
+def test_bundled_model_comes_with_its_own_relation_model(bundled: OnnxNliScorer, caplog: pytest.LogCaptureFixture) -> None:
+    from verify.classify import Relater, default_model_path, load_classifier
+
+    own = default_model_path(bundled.name)
+    assert own.name == f"relation_model.{bundled.name}.json" and own.is_file()
+    # trained on this very scorer's outputs (a new model version needs its own retrained file)
+    assert load_classifier(scorer_name=bundled.name).metadata_["scorer"] == bundled.name
+    assert default_model_path("some-other-scorer").name == "relation_model.json"
+    with caplog.at_level("WARNING", logger="verify"):
+        Relater(bundled)
+    assert "not calibrated" not in caplog.text

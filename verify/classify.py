@@ -67,9 +67,15 @@ UNANCHORED_RULE = "nothing in common: no shared word or name, no link in the tex
 MODEL_FORMAT = "verify-relation-model/1"
 
 
-def default_model_path() -> Path:
-    """The shipped parameters: ``verify/data/relation_model.json``."""
-    return Path(__file__).parent / "data" / "relation_model.json"
+def default_model_path(scorer_name: str | None = None) -> Path:
+    """The shipped parameters: ``verify/data/relation_model.<scorer>.json`` when the project ships
+    a model trained on that scorer's outputs, else ``verify/data/relation_model.json`` (aegis)."""
+    data = Path(__file__).parent / "data"
+    if scorer_name:
+        own = data / f"relation_model.{scorer_name}.json"
+        if own.is_file():
+            return own
+    return data / "relation_model.json"
 
 
 def classifier_feature_names() -> tuple[str, ...]:
@@ -310,9 +316,9 @@ class RelationClassifier:
         return cls.from_dict(data)
 
 
-def load_classifier(path: str | os.PathLike[str] | None = None) -> RelationClassifier:
-    """The relation classifier at ``path`` (default: the shipped ``relation_model.json``)."""
-    return RelationClassifier.load(path or default_model_path())
+def load_classifier(path: str | os.PathLike[str] | None = None, scorer_name: str | None = None) -> RelationClassifier:
+    """The relation classifier at ``path`` (default: the shipped one for ``scorer_name``)."""
+    return RelationClassifier.load(path or default_model_path(scorer_name))
 
 
 @dataclass(frozen=True)
@@ -421,7 +427,7 @@ class Relater:
         if tuple(scorer.columns) != NLI_COLUMNS:
             raise ModelError(f"scorer {scorer.name} returns {scorer.columns}, expected {NLI_COLUMNS}")
         self.scorer = scorer
-        self.classifier = classifier if classifier is not None else load_classifier()
+        self.classifier = classifier if classifier is not None else load_classifier(scorer_name=scorer.name)
         metadata = getattr(self.classifier, "metadata_", {}) or {}
         self.text_mode = text_mode or str(metadata.get("text_mode") or "speaker")
         trained_with = metadata.get("scorer")

@@ -179,10 +179,8 @@ def check(
     corpus = Corpus.open(corpus_path, create=False) if corpus_path else None
     try:
         embedder = load_embedder(corpus.model_id if corpus is not None and corpus.model_id else settings["embed_model"])
-        relater = Relater(
-            load_scorer(settings["nli_model"]),
-            load_classifier(relation_model or settings.get("relation_model")),
-        )
+        scorer = load_scorer(settings["nli_model"])
+        relater = Relater(scorer, load_classifier(relation_model or settings.get("relation_model"), scorer.name))
         result = run_check(
             paths,
             Extractor(aliases=aliases),
