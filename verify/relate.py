@@ -216,7 +216,8 @@ class _OnnxPairRunner:
         """A runner; one pair per run goes faster as ``threads`` single-threaded runs side by side
         (the session is thread-safe) than as one run spread over ``threads`` threads."""
         if batch_size == 1:
-            workers = threads or os.cpu_count() or 1
+            usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+            workers = threads or min(8, usable or 1)
             return cls(_session(model, 1), tokenizer, max_length, batch_size, workers)
         return cls(_session(model, threads), tokenizer, max_length, batch_size)
 
