@@ -248,3 +248,15 @@ def test_narrator_aside_after_a_comma_is_not_content(seed_statements, extractor)
     # a phrase that carries the claim stays
     (statement,) = extractor.extract(_doc("Mara Quell said the bridge was unsafe, possibly because of the floods."))
     assert statement.content.endswith("possibly because of the floods")
+
+
+def test_inches_are_not_a_quotation(extractor):
+    (statement,) = extractor.extract(_doc("The pipe is 6'' wide, the engineer said."))
+    assert statement.content == "The pipe is 6'' wide"
+
+
+def test_a_quotation_claimed_by_the_next_speaker_is_not_continued(extractor):
+    text = "“Fine,” Ana Brisk said. “We are ready.” “So are we,” Tom Vell said."
+    statements = {s.speaker_id: s for s in extractor.extract(_doc(text))}
+    assert statements["ana-brisk"].content.endswith("“We are ready.”")
+    assert statements["tom-vell"].content == "“So are we,”"

@@ -156,7 +156,9 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     regions = []
     i = 0
     while i < len(text):
-        ch = "''" if text.startswith("''", i) else text[i]
+        # '' opens a quotation only where a word can start (not the inches of 6'' or a stray pair)
+        opens_double = text.startswith("''", i) and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-")
+        ch = "''" if opens_double else text[i]
         if ch in _QUOTE_PAIRS:
             close = _QUOTE_PAIRS[ch]
             j = text.find(close, i + len(ch))
@@ -671,6 +673,14 @@ class Extractor:
     @staticmethod
     def _continue_quotes(text: str, found: list[_Candidate], regions: list[tuple[int, int]]) -> None:
         """“A,” she said. “B.” — the quotation after the cue sentence is part of the statement."""
+
+        def someone_elses(region: tuple[int, int], cand: _Candidate) -> bool:
+            """Another statement's cue inside the quotation, or its content overlapping it."""
+            return any(
+                o is not cand and (region[0] <= o.cue_start < region[1] or (o.content_start < region[1] and region[0] < o.content_end))
+                for o in found
+            )
+
         for cand in found:
             if cand.content_end > cand.cue_start or not any(s <= cand.content_start < e for s, e in regions):
                 continue
@@ -681,7 +691,7 @@ class Extractor:
             nxt = next((r for r in regions if cand.cue_end <= r[0] <= rest and r[0] >= cand.sentence_end - 3), None)
             if nxt is None or len(text[cand.content_end : nxt[0]].strip()) > 100:
                 continue
-            if any(o is not cand and nxt[0] <= o.cue_start < nxt[1] for o in found):
+            if someone_elses(nxt, cand):
                 continue
             cand.content_end = nxt[1]
             cand.sentence_end = max(cand.sentence_end, nxt[1])
@@ -691,7 +701,7 @@ class Extractor:
                 while rest < len(text) and text[rest].isspace():
                     rest += 1
                 more = next((r for r in regions if r[0] == rest), None)
-                if more is None or any(o is not cand and more[0] <= o.cue_start < more[1] for o in found):
+                if more is None or someone_elses(more, cand):
                     break
                 cand.content_end = cand.sentence_end = more[1]
 
