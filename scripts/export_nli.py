@@ -17,7 +17,6 @@ files and the benchmark figures (``benchmarks/out/bench_nli.json`` when present)
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -37,13 +36,8 @@ SOURCES = ROOT.parent / "shared" / "data" / "nli-train" / "sources"
 BENCH = ROOT / "benchmarks" / "out" / "bench_nli.json"
 LOADED_FILES = ("model.onnx", "tokenizer.json", "config.json")
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sys.path.insert(0, str(ROOT))
+from verify.relate import file_sha256  # the loader's own hash, so both sides agree
 
 
 def write_manifest(folder: Path) -> dict[str, Any]:
@@ -53,7 +47,7 @@ def write_manifest(folder: Path) -> dict[str, Any]:
         "name": NAME,
         "version": VERSION,
         "files": {
-            rel: {"sha256": _sha256(folder / rel), "size": (folder / rel).stat().st_size} for rel in LOADED_FILES
+            rel: {"sha256": file_sha256(folder / rel), "size": (folder / rel).stat().st_size} for rel in LOADED_FILES
         },
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

