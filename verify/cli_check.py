@@ -16,6 +16,7 @@ import click
 
 from .cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, aliases_option, error_line, handle_errors
 from .errors import ConfigError
+from .progress import counted
 from .report.options import emit_reports, report_name, report_options
 from .types import CheckResult, RelationLabel, Verdict, VerdictLabel
 
@@ -27,11 +28,6 @@ _MARK = {
     RelationLabel.FOLLOWS_UP: "→",
     RelationLabel.UNRELATED: "·",
 }
-
-
-def _count(n: int, noun: str) -> str:
-    """"1 document", "2 documents"."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _short(text: str, width: int) -> str:
@@ -85,7 +81,7 @@ def format_summary(result: CheckResult, width: int = 100, show_all: bool = False
     total = summarise(result.verdicts)
     found = ", ".join(f"{label} {n}" for label, n in total.items() if n)
     lines.append(
-        f"{_count(len(result.verdicts), 'statement')} in {_count(len(result.documents), 'document')}"
+        f"{counted(len(result.verdicts), 'statement')} in {counted(len(result.documents), 'document')}"
         + (f" checked against {result.corpus}" if result.corpus else "")
         + (f": {found}" if found else "")
     )

@@ -17,7 +17,7 @@ from typing import Any, Self, TextIO
 
 from .types import InputFailure
 
-__all__ = ["Bar", "Progress", "Summary"]
+__all__ = ["Bar", "Progress", "Summary", "counted"]
 
 
 def _is_terminal(stream: Any) -> bool:
@@ -112,6 +112,11 @@ class Progress:
         self.close()
 
 
+
+def counted(n: int, noun: str) -> str:
+    """"1 document", "2 documents"."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
 @dataclass
 class Summary:
     """What succeeded and what failed, and why, for the last lines of a run.
@@ -143,10 +148,7 @@ class Summary:
         """The summary as lines: totals, other counts, then failures grouped by reason
         (most frequent first, at most ``max_reasons`` groups, default 10), each with one example."""
 
-        def plural(n: int) -> str:
-            return self.noun if n == 1 else f"{self.noun}s"
-
-        head = f"{self.succeeded} {plural(self.succeeded)} succeeded, {len(self.failures)} failed"
+        head = f"{counted(self.succeeded, self.noun)} succeeded, {len(self.failures)} failed"
         extras = [f"{n} {what}" for what, n in self.notes.items() if n]
         out = [head + (f" ({', '.join(extras)})" if extras else "")]
         groups: dict[str, list[str]] = {}
