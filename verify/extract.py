@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .dates import DateMention, find_date_mentions
+from .dates import WEEKDAYS, DateMention, find_date_mentions
 from .errors import ModelError
 from .speakers import (
     ANONYMOUS_NOUNS,
@@ -189,7 +189,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _LEADING_DAY = re.compile(
-    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)"
+    r"(?:on\s+)?(?:" + "|".join((*WEEKDAYS, "yesterday", "today")) + ")"
     r"(?:\s+(?:morning|afternoon|evening|night))?\s*(?:,\s*|\s+that\s+)?(?=\S)",
     re.IGNORECASE,
 )
