@@ -72,6 +72,16 @@ def aliases_option(func: F) -> F:
     )(func)
 
 
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "jsonl"]),
+        default=None,
+        help="Output format (default: table on a terminal, jsonl otherwise).",
+    )(func)
+
+
 def report_failures(failures: Iterable[Any]) -> int:
     """Print each input failure as one error line; return how many there were."""
     count = 0
@@ -156,13 +166,7 @@ def _table(rows: list[tuple[Any, Any]], width: int) -> str:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl"]),
-    default=None,
-    help="Output format (default: table on a terminal, jsonl otherwise).",
-)
+@format_option
 @aliases_option
 @handle_errors
 def extract(paths: tuple[str, ...], fmt: str | None, aliases: str | None) -> None:

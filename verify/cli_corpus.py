@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .cli import EXIT_ERROR, aliases_option, error_line, handle_errors, report_failures
+from .cli import EXIT_ERROR, aliases_option, error_line, format_option, handle_errors, report_failures
 from .settings import load_settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -232,13 +232,7 @@ def _search_table(results: list[tuple[Statement, float]]) -> str:
 @click.option("--speaker", default=None, help="Only this canonical speaker id (as in `verify extract`).")
 @click.option("--since", callback=_date, default=None, help="Only statements made on or after this day (YYYY-MM-DD).")
 @click.option("--until", callback=_date, default=None, help="Only statements made on or before this day (YYYY-MM-DD).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl"]),
-    default=None,
-    help="Output format (default: table on a terminal, jsonl otherwise).",
-)
+@format_option
 @store_option
 @handle_errors
 def search(
