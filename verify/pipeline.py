@@ -412,6 +412,7 @@ def check(
     same_document: int = 6,
     min_similarity: float = 0.35,
     min_confidence: float = 0.5,
+    per_source: bool = True,
 ) -> CheckResult:
     """Check articles: their statements against each other and against a corpus.
 
@@ -427,6 +428,8 @@ def check(
     min_similarity: cosine below which a corpus or other-document statement is not a
         candidate (default 0.35).
     min_confidence: relations below this probability are not evidence (default 0.5).
+    per_source: one position per source (document and speaker), its strongest relation
+        (default True; ``verify.stance``); False: every relation counts on its own.
     Returns a ``CheckResult`` with one verdict per statement, documents in input order;
     inputs that cannot be read or extracted are ``failures``.  The same inputs give the
     same result run after run.
@@ -487,7 +490,7 @@ def check(
 
     relations = relater.relate(pair_list, cosines)
     all_documents = {d.id: d for d in documents} | corpus_documents
-    verdicts = build_verdicts(statements, relations, evidence, all_documents, min_confidence)
+    verdicts = build_verdicts(statements, relations, evidence, all_documents, min_confidence, per_source)
     models = {"embedder": embedder.model_id, "scorer": relater.scorer.name}
     trained_on = getattr(relater.classifier, "metadata_", {}).get("scorer")
     if trained_on:

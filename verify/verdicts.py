@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .types import Document, Evidence, Relation, RelationLabel, Statement, Verdict, VerdictLabel
 
-__all__ = ["DEFAULT_MIN_CONFIDENCE", "build_verdicts", "decide", "summarise", "verdict_line"]
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "build_verdicts", "decide", "summarise", "verdict_line", "verdict_relation"]
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 
@@ -75,25 +75,51 @@ def decide(
     return label, round(float(confidence), 4), ranked
 
 
+def verdict_relation(label: VerdictLabel, ranked: Sequence[Relation]) -> str:
+    """The relation label a verdict amounts to, for measuring against stance data:
+    contradicted / self-contradiction → contradicts, supported → supports, follow-up →
+    follows_up, no-evidence → unrelated, disputed → the stronger of its two sides.
+    ranked: the verdict's evidence relations (``decide``'s third value)."""
+    if label in (VerdictLabel.CONTRADICTED, VerdictLabel.SELF_CONTRADICTION):
+        return RelationLabel.CONTRADICTS.value
+    if label == VerdictLabel.SUPPORTED:
+        return RelationLabel.SUPPORTS.value
+    if label == VerdictLabel.DISPUTED:
+        best = {r.label.value: r.probability for r in sorted(ranked, key=lambda r: r.probability)}
+        stronger = best.get("contradicts", 0.0) >= best.get("supports", 0.0)
+        return RelationLabel.CONTRADICTS.value if stronger else RelationLabel.SUPPORTS.value
+    if label == VerdictLabel.FOLLOW_UP:
+        return RelationLabel.FOLLOWS_UP.value
+    return RelationLabel.UNRELATED.value
+
+
 def build_verdicts(
     statements: Sequence[Statement],
     relations: Iterable[Relation],
     evidence_statements: Mapping[str, Statement],
     documents: Mapping[str, Document] | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    per_source: bool = False,
 ) -> list[Verdict]:
     """One ``Verdict`` per statement, in the order given.
 
     relations: relations of any of the statements (``source_id``); evidence_statements:
     every statement a relation may point to, by id; documents: their documents by id, to
-    attach to the evidence (default none); min_confidence: see ``decide`` (default 0.5).
+    attach to the evidence (default none); min_confidence: see ``decide`` (default 0.5);
+    per_source: read one position per source, its strongest relation
+    (``verify.stance.consolidate``), instead of every relation on its own (default False).
     """
     by_source: dict[str, list[Relation]] = {}
     for relation in relations:
         by_source.setdefault(relation.source_id, []).append(relation)
     verdicts = []
     for statement in statements:
-        label, confidence, ranked = decide(by_source.get(statement.id, []), min_confidence)
+        found = by_source.get(statement.id, [])
+        if per_source and found:
+            from .stance import consolidate
+
+            found = consolidate(found, evidence_statements)
+        label, confidence, ranked = decide(found, min_confidence)
         evidence = tuple(
             Evidence(
                 relation=relation,
