@@ -150,3 +150,26 @@ def test_relations_train_bad_file_is_one_error_line(fakes, tmp_path):
     assert result.stderr.strip().count("\n") == 0 and "pairs.jsonl:1" in result.stderr
     missing = CliRunner().invoke(cli, ["relations", "train", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code == 2 and "nope.jsonl" in missing.stderr
+
+
+def test_each_source_counts_once_unless_each_relation(fakes, tmp_path):
+    path = tmp_path / "strand.txt"
+    path.write_text(
+        "The Velmar Port Authority said Monday that the harbour will reopen to cargo ships on Friday.\n"
+        "But union leader Bo Strand said no ship will be unloaded on Friday.\n"
+        "Strand said the dockers will be back at work on Friday.\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    per_source = runner.invoke(cli, ["check", str(path), "--no-reports", "--fail-on", "none"])
+    each = runner.invoke(cli, ["check", str(path), "--no-reports", "--fail-on", "none", "--each-relation"])
+    assert per_source.exit_code == 0 and each.exit_code == 0, per_source.output + each.output
+    # Bo Strand both contradicts (0.90) and supports (0.80) the Port Authority: one source, one position
+    assert "strongest of 2 statements of this source (the others: supports 0.80)" in per_source.stdout
+
+    def verdict_of_authority(output: str) -> str:
+        (line,) = [x for x in output.splitlines() if "Velmar Port Authority" in x and x.lstrip()[:1].isalpha()]
+        return line.split()[0]
+
+    assert verdict_of_authority(per_source.stdout) == "CONTRADICTED"
+    assert verdict_of_authority(each.stdout) == "DISPUTED"

@@ -131,6 +131,12 @@ def _parse_fail_on(value: str | None) -> frozenset[VerdictLabel]:
     default=None,
     help="Relation model trained with `verify relations train` (default: the bundled one).",
 )
+@click.option(
+    "--each-relation",
+    is_flag=True,
+    help="Judge every evidence statement on its own; by default each source (one speaker in one "
+    "document) counts once, by its strongest relation.",
+)
 @click.option("--all", "show_all", is_flag=True, help="Also list statements without evidence.")
 @click.option("--reports/--no-reports", default=True, help="Write report files (default: on).")
 @report_options
@@ -143,6 +149,7 @@ def check(
     min_confidence: float | None,
     nli_model: str | None,
     relation_model: str | None,
+    each_relation: bool,
     show_all: bool,
     reports: bool,
     formats: tuple[str, ...],
@@ -185,6 +192,7 @@ def check(
             corpus=corpus,
             neighbours=int(settings["neighbours"]),
             min_confidence=threshold,
+            per_source=not each_relation,
         )
     finally:
         if corpus is not None:
