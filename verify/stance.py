@@ -114,12 +114,7 @@ def source_key(statement: Statement) -> tuple[str, str]:
     return statement.document_id, effective_speaker(statement)[0]
 
 
-_LABEL_WORDS = {
-    "contradicts": "contradicts",
-    "supports": "supports",
-    "follows_up": "follows up",
-    "unrelated": "unrelated",
-}
+_LABEL_WORDS = {"contradicts": "contradicts", "supports": "supports", "follows_up": "follows up"}
 
 
 def consolidate(relations: Sequence[Relation], evidence: Mapping[str, Statement]) -> list[Relation]:
@@ -128,8 +123,8 @@ def consolidate(relations: Sequence[Relation], evidence: Mapping[str, Statement]
 
     evidence: the statements relations point to, by id (a relation whose statement is
     missing is a source of its own).  Per source with a related statement: its strongest
-    related relation, its rationale prefixed with the count and the others' labels; sources
-    with none keep their (unrelated) relations.  Deterministic: sources in order of their
+    related relation, its rationale ending with the count and how the others read, its
+    scores with ``source_statements``; sources with none keep their (unrelated) relations.  Deterministic: sources in order of their
     first relation, ties broken by the most serious label, then statement id.
     """
     groups: dict[tuple[str, str], list[Relation]] = {}
