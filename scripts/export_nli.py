@@ -30,7 +30,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "nli-minilm-l6"
-VERSION = "2"
+VERSION = "3"
 DEFAULT_OUT = ROOT / "verify" / "models" / NAME
 SOURCES = ROOT.parent / "shared" / "data" / "nli-train" / "sources"
 BENCH = ROOT / "benchmarks" / "out" / "bench_nli.json"
