@@ -147,7 +147,7 @@ def main() -> int:
     scorer = load_scorer(args.nli_model)
     if not args.no_cache:
         embedder = CachedEmbedder(embedder, CACHE)
-        scorer = CachedScorer(scorer, CACHE / f"scores-{re.sub(r'[^A-Za-z0-9_.-]+', '_', scorer.name)}.jsonl")
+        scorer = CachedScorer.in_folder(scorer, CACHE)
     relater = Relater(scorer, load_classifier(args.relation_model, scorer.name))
     items = [(row["Headline"], row["Body ID"]) for row in rows]
     started = time.perf_counter()

@@ -94,8 +94,7 @@ def main() -> int:
     embedder = load_embedder()
     scorer = load_scorer(args.nli_model)
     if args.cache:
-        slug = "".join(c if c.isalnum() or c in "._-" else "_" for c in scorer.name)
-        scorer = CachedScorer(scorer, Path(args.cache) / f"scores-{slug}.jsonl")
+        scorer = CachedScorer.in_folder(scorer, args.cache)
     relater = Relater(scorer, load_classifier(args.relation_model, scorer.name))
     started = time.perf_counter()
     related = relate_to_articles(items, articles, embedder.embed, relater, top_k, min_similarity)

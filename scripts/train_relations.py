@@ -93,8 +93,7 @@ def main() -> None:
     embedder = load_embedder()
     scorer = load_scorer(args.nli_model)
     if args.cache:
-        slug = "".join(c if c.isalnum() or c in "._-" else "_" for c in scorer.name)
-        scorer = CachedScorer(scorer, Path(args.cache) / f"scores-{slug}.jsonl")
+        scorer = CachedScorer.in_folder(scorer, args.cache)
     started = time.perf_counter()
     classifier, report = train_classifier(
         pairs,

@@ -306,3 +306,14 @@ def test_cached_scorer_keys_on_the_scorer(tmp_path):
     assert other.calls == 1  # another scorer's rows are not reused
     path.write_text(path.read_text() + '{"k": "cut sh')  # an interrupted append is skipped
     assert CachedScorer(FakeScorer(), path).score(["a b c"], ["a b c"]).shape == (1, 3)
+
+
+def test_cached_scorer_in_folder_names_the_file_after_the_scorer(tmp_path):
+    from verify.relate import CachedScorer
+
+    scorer = FakeScorer()
+    scorer.name = "my model/v1.0"
+    cached = CachedScorer.in_folder(scorer, tmp_path / "cache")
+    assert cached.path == tmp_path / "cache" / "scores-my_model_v1.0.jsonl"
+    cached.score(["a b c"], ["a b c"])
+    assert cached.path.is_file()

@@ -621,6 +621,13 @@ class CachedScorer:
                     except (ValueError, KeyError, TypeError):
                         continue  # a line cut short by an interrupted run
 
+    @classmethod
+    def in_folder(cls, scorer: PairScorer, folder: str | os.PathLike[str]) -> CachedScorer:
+        """The cache of ``scorer`` in ``folder``: ``scores-<scorer name>.jsonl``, characters other
+        than letters, digits, ``.``, ``_`` and ``-`` of the name written as ``_``."""
+        slug = re.sub(r"[^A-Za-z0-9_.-]", "_", scorer.name)
+        return cls(scorer, Path(folder) / f"scores-{slug}.jsonl")
+
     def _key(self, premise: str, hypothesis: str) -> str:
         return hashlib.sha256(f"{self._tag}\x00{premise}\x00{hypothesis}".encode()).hexdigest()
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from .stance import consolidate
 from .types import Document, Evidence, Relation, RelationLabel, Statement, Verdict, VerdictLabel
 
 __all__ = ["DEFAULT_MIN_CONFIDENCE", "build_verdicts", "decide", "summarise", "verdict_line", "verdict_relation"]
@@ -116,8 +117,6 @@ def build_verdicts(
     for statement in statements:
         found = by_source.get(statement.id, [])
         if per_source and found:
-            from .stance import consolidate
-
             found = consolidate(found, evidence_statements)
         label, confidence, ranked = decide(found, min_confidence)
         evidence = tuple(
