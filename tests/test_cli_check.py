@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from loopback import LoopbackServer, no_proxies  # noqa: F401 - no_proxies is an autouse fixture
 
 from verify.cli import cli
 from verify.types import Relation, RelationLabel
@@ -173,3 +174,27 @@ def test_each_source_counts_once_unless_each_relation(fakes, tmp_path):
 
     assert verdict_of_authority(per_source.stdout) == "CONTRADICTED"
     assert verdict_of_authority(each.stdout) == "DISPUTED"
+
+
+@pytest.mark.network
+def test_check_fetches_urls_and_names_the_unreachable_one(fakes, tmp_path):
+    html = "<html><head><title>Port</title></head><body><article>"
+    html += "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines() if line.strip()) + "</article></body></html>"
+    env = {"VERIFY_HTTP_CACHE": str(tmp_path / "http-cache"), "VERIFY_HTTP_RETRIES": "1", "VERIFY_HTTP_TIMEOUT": "5"}
+    with LoopbackServer() as site:
+        site.routes["/robots.txt"] = lambda h: h.send_body(200, b"", "text/plain")
+        site.routes["/port"] = lambda h: h.send_body(200, html.encode(), "text/html; charset=utf-8")
+        site.routes["/gone"] = lambda h: h.send_body(404, b"not here", "text/plain")
+        result = CliRunner().invoke(cli, ["check", site.url("/port"), site.url("/gone"), "--no-reports"], env=env)
+    assert result.exit_code == 2, result.output  # an input failed; the good page was still checked
+    assert result.stderr.count("error:") == 1 and site.url("/gone") in result.stderr
+    assert "CONTRADICTED" in result.stdout and "3 statements in 1 document" in result.stdout
+
+
+def test_encoding_warning_is_given_once_though_reports_read_the_file_again(fakes, tmp_path):
+    path = tmp_path / "port-cp1252.txt"
+    path.write_bytes(ARTICLE.replace("harbour", "harbour café").encode("cp1252"))
+    result = CliRunner().invoke(cli, ["check", str(path), "-o", str(tmp_path / "reports"), "--format", "all"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("not valid UTF-8") == 1
+    assert len(list((tmp_path / "reports").iterdir())) >= 5  # every report read the original again

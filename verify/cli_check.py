@@ -161,8 +161,8 @@ def check(
 ) -> None:
     """Check articles: who said what, and what contradicts, supports or follows it up.
 
-    PATHS are articles (text, Markdown, HTML, JSON, JSONL, CSV) or folders of them.  Each
-    statement is compared with the other statements of the inputs and, with --corpus, with
+    PATHS are articles (text, Markdown, HTML, JSON, JSONL, CSV), folders of them, or web
+    page URLs (fetched as `verify corpus add` fetches them).  Each statement is compared with the other statements of the inputs and, with --corpus, with
     its nearest statements in the store; a verdict per statement is printed and written to
     the reports.  Exit code 1 when a verdict listed in --fail-on is found.
     """
@@ -185,7 +185,7 @@ def check(
         scorer = load_scorer(settings["nli_model"])
         relater = Relater(scorer, load_classifier(relation_model or settings.get("relation_model"), scorer.name))
         result = run_check(
-            paths,
+            _check_sources(paths, settings),
             Extractor(aliases=aliases),
             embedder,
             relater,
@@ -220,6 +220,16 @@ def check(
     if any(v.label in failing for v in result.verdicts):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _check_sources(paths: tuple[str, ...], settings: dict[str, Any]) -> list[Any]:
+    """The inputs of ``verify check``: local paths as given, then the pages of the URLs among
+    them, fetched (an unreachable page is an ``InputFailure`` naming it, like a bad file)."""
+    from .fetch import is_http_url, iter_web_documents
+
+    urls = [path for path in paths if is_http_url(path)]
+    local: list[Any] = [path for path in paths if not is_http_url(path)]
+    return local + list(iter_web_documents(urls, (), settings)) if urls else local
 
 
 @click.group()

@@ -58,8 +58,9 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|
 _TEXT_KEYS = ("text", "body", "content", "articleBody")
 
 
-def decode_bytes(data: bytes, origin: str) -> str:
-    """Decode file bytes as text: UTF-8 (BOM allowed), else Windows-1252 with a warning.
+def decode_bytes(data: bytes, origin: str, warn: bool = True) -> str:
+    """Decode file bytes as text: UTF-8 (BOM allowed), else Windows-1252 with a warning
+    (``warn=False``: none, for a file read again after its warning was given).
 
     Raises ``EmptyInputError`` for no text and ``DecodeError`` for binary data.
     """
@@ -72,15 +73,17 @@ def decode_bytes(data: bytes, origin: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-        log.warning("%s: not valid UTF-8; read as Windows-1252 (Latin-1)", origin)
+        if warn:
+            log.warning("%s: not valid UTF-8; read as Windows-1252 (Latin-1)", origin)
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:8192]) // 50):
         raise DecodeError(origin, "binary file, not text")
     return text
 
 
-def read_text_file(path: Path) -> str:
-    """Read and decode a local file, refusing files over ``MAX_FILE_BYTES``."""
+def read_text_file(path: Path, warn: bool = True) -> str:
+    """Read and decode a local file, refusing files over ``MAX_FILE_BYTES`` (``warn``: as for
+    ``decode_bytes``)."""
     origin = str(path)
     try:
         size = path.stat().st_size
@@ -93,7 +96,7 @@ def read_text_file(path: Path) -> str:
         raise InputError(origin, "is a directory") from None
     except OSError as exc:
         raise InputError(origin, f"cannot read: {exc.strerror or exc}") from None
-    return decode_bytes(data, origin)
+    return decode_bytes(data, origin, warn)
 
 
 def _parse_date(value: Any, origin: str) -> dt.date | None:

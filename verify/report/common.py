@@ -349,7 +349,7 @@ def _read_original(path: Path) -> str | None:
 
         if not path.is_file():
             return None
-        return read_text_file(path)
+        return read_text_file(path, warn=False)  # its encoding warning was given when it was checked
     except Exception:  # noqa: BLE001 - an unreadable original only loses file line numbers
         return None
 
