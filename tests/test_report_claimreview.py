@@ -29,7 +29,9 @@ def test_mapping_covers_every_finding_and_stays_in_range():
 @pytest.mark.parametrize("statements,hostile", [(1, False), (30, False), (30, True)])
 def test_every_review_has_the_required_properties(statements, hostile):
     result = sample_result(statements, seed=statements, hostile=hostile)
-    reviews = json.loads(render_claimreview(result, html_name="check.html"))
+    text = render_claimreview(result, html_name="check.html")
+    assert not {"<", ">", "&"} & set(text)  # pasted into <script type="application/ld+json">, nothing closes it
+    reviews = json.loads(text)
     findings = [v for v in result.verdicts if v.label is not VerdictLabel.NO_EVIDENCE]
     assert len(reviews) == len(findings)
     for review, verdict in zip(reviews, findings):
@@ -82,3 +84,19 @@ def test_appearance_url_report_url_and_review_date():
     with_url = [r for r in reviews if "url" in r["itemReviewed"].get("appearance", {})]
     assert with_url, "documents with a URL give the claim an appearance"
     assert all(r["itemReviewed"]["appearance"]["url"].startswith("https://") for r in with_url)
+
+
+def test_only_http_links_and_report_urls():
+    from verify.errors import ConfigError
+    from verify.report.options import emit_reports
+
+    from dataclasses import replace
+
+    result = sample_result(6, hostile=True)
+    checked = next(v for v in result.verdicts if v.label is not VerdictLabel.NO_EVIDENCE).statement.document_id
+    documents = tuple(replace(d, url="javascript:alert(1)") if d.id == checked else d for d in result.documents)
+    text = render_claimreview(replace(result, documents=documents))
+    assert "javascript:" not in text and "\\u003c" in text  # the hostile title's markup, escaped
+    for bad in ("javascript:alert(1)", "relative/page.html"):
+        with pytest.raises(ConfigError, match="not an absolute http"):
+            emit_reports(result, name="x", formats=["claimreview"], output="unused", report_url=bad, settings={})

@@ -105,13 +105,14 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
         "---\ntitle: Harbour \u00e9t\u00e9 report\nsource: Radio Valmora\ndate: 2031-03-02\n---\n\n",
     ],
 )
-def test_locations_point_into_the_original_file(tmp_path, monkeypatch, header):
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_locations_point_into_the_original_file(tmp_path, monkeypatch, header, newline):
     body = (
         "The harbour master said the new pier is safe.\n\n"
         "Later, harbour master Ines Okafor said the east pier will close in June, \u201cfor good\u201d.\n"
     )
     path = tmp_path / "article.txt"
-    path.write_text(header + body, encoding="utf-8")
+    path.write_text(header + body, encoding="utf-8", newline=newline)  # Windows line ends too
     monkeypatch.chdir(tmp_path)
     (document,) = list(load_path("article.txt"))
     assert document.origin_offset is not None
@@ -122,7 +123,7 @@ def test_locations_point_into_the_original_file(tmp_path, monkeypatch, header):
     location = entry["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "article.txt"
     region = location["region"]
-    raw = path.read_text(encoding="utf-8")
+    raw = path.read_text(encoding="utf-8")  # universal newlines: the lines a SARIF viewer counts
     start = raw.index(content)
     assert (region["startLine"], region["startColumn"]) == _line_col(raw, start)
     assert (region["endLine"], region["endColumn"]) == _line_col(raw, start + len(content))

@@ -39,6 +39,7 @@ __all__ = [
     "iter_documents",
     "iter_json_lines",
     "load_path",
+    "normalise_newlines",
     "parse_html",
     "parse_text",
     "read_text_file",
@@ -146,6 +147,7 @@ def parse_text(raw: str, origin: str = "<text>", **meta: Any) -> Document:
     """
     fields: dict[str, Any] = dict(meta)
     offset = 0
+    raw = normalise_newlines(raw)  # line and column numbers are the same either way
     match = _FRONT_MATTER.match(raw)
     if match:
         for line in match.group(1).splitlines():
@@ -161,9 +163,12 @@ def parse_text(raw: str, origin: str = "<text>", **meta: Any) -> Document:
         if match:
             fields["date"] = match.group(1)
             offset = match.end()
-    verbatim = "\r" not in raw
-    text = raw[offset:] if verbatim else raw[offset:].replace("\r\n", "\n").replace("\r", "\n")
-    return _make_document(text, origin, fields, offset if verbatim else None)
+    return _make_document(raw[offset:], origin, fields, offset)
+
+
+def normalise_newlines(text: str) -> str:
+    """``\r\n`` and lone ``\r`` as ``\n``: the same lines, each of the same characters."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)

@@ -120,8 +120,9 @@ class Document:
     date: publication date when known.
     origin: where it came from (a file path or a URL), for error messages and reports.
     origin_offset: characters of the original file that precede ``text`` (a header line),
-        so that a span maps back to the file; ``None`` when the text is not a verbatim slice
-        of the file (HTML, JSONL).
+        its line ends read as ``\n`` (``verify.ingest.normalise_newlines``), so that a span
+        maps back to the file's lines and columns; ``None`` when the text is not a slice of
+        the file (HTML, JSONL).
     """
 
     id: str

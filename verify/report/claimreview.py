@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from ..types import CheckResult, Document, SpeakerKind, Statement, Verdict, VerdictLabel
-from .common import ReportOptions, document_lookup, is_finding, one_line, relation_title, shorten
+from .common import ReportOptions, document_lookup, http_url, is_finding, one_line, relation_title, shorten
 
 __all__ = ["BEST_RATING", "RATINGS", "WORST_RATING", "claim_reviews", "render_claimreview", "statement_anchor"]
 
@@ -55,8 +55,8 @@ def _appearance(document: Document | None) -> dict[str, Any] | None:
     if document is None:
         return None
     work: dict[str, Any] = {"@type": "NewsArticle" if document.source else "CreativeWork"}
-    if document.url:
-        work["url"] = document.url
+    if http_url(document.url):
+        work["url"] = http_url(document.url)
     if document.title:
         work["headline"] = one_line(document.title)
     if document.source:
@@ -134,4 +134,6 @@ def render_claimreview(
     result: CheckResult, options: ReportOptions | None = None, html_name: str = "report.html"
 ) -> str:
     """The ClaimReview JSON-LD document: a JSON array of ClaimReview objects, sorted keys."""
-    return json.dumps(claim_reviews(result, options, html_name), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(claim_reviews(result, options, html_name), sort_keys=True, indent=2, ensure_ascii=False)
+    # safe to paste into <script type="application/ld+json">: no "</script>" can close it early
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

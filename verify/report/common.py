@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..types import CheckResult, Document, Span, SpeakerKind, Statement, Verdict, VerdictLabel
 
@@ -29,6 +29,7 @@ __all__ = [
     "clean",
     "display_path",
     "document_lookup",
+    "http_url",
     "is_finding",
     "one_line",
     "parse_fail_on",
@@ -269,6 +270,21 @@ def artifact_uri(document: Document | None, base_dir: Path | None = None) -> str
     return f"document/{document.id}"
 
 
+def http_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else ``None``: a ``javascript:`` or ``data:``
+    URL from an article never becomes a link in any report."""
+    if not url:
+        return None
+    url = one_line(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
 def _is_url(text: str) -> bool:
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text) is not None
 
@@ -345,11 +361,12 @@ def _line_column(line_starts: list[int], offset: int) -> tuple[int, int]:
 
 def _read_original(path: Path) -> str | None:
     try:
-        from ..ingest import read_text_file
+        from ..ingest import normalise_newlines, read_text_file
 
         if not path.is_file():
             return None
-        return read_text_file(path, warn=False)  # its encoding warning was given when it was checked
+        # line ends as ingest read them; its encoding warning was given when it was checked
+        return normalise_newlines(read_text_file(path, warn=False))
     except Exception:  # noqa: BLE001 - an unreadable original only loses file line numbers
         return None
 

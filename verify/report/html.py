@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -34,6 +34,7 @@ from .common import (
     clean,
     display_path,
     document_lookup,
+    http_url,
     is_finding,
     one_line,
     relation_title,
@@ -156,20 +157,6 @@ def quote_parts(
     return "", statement.content, ""
 
 
-def _safe_url(url: str | None) -> str | None:
-    """Only http(s) links survive: a ``javascript:`` or ``data:`` URL from an article never becomes a link."""
-    if not url:
-        return None
-    url = one_line(url)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
-
-
 def _fragment_term(text: str) -> str:
     return quote(text, safe="").replace("-", "%2D")
 
@@ -242,7 +229,7 @@ class _Context:
                 "path": None,
             }
         else:
-            url = _safe_url(document.url)
+            url = http_url(document.url)
             info = {
                 "title": one_line(document.title) or display_path(document, self.options.base_dir),
                 "source": one_line(document.source) or None,

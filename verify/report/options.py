@@ -133,12 +133,13 @@ def emit_reports(
         ``sys.stdout``); with ``GITHUB_STEP_SUMMARY`` set, the Markdown summary is appended
         to that file too.
     environ: environment to read (default ``os.environ``).
-    Raises ``ConfigError`` for an unknown format or verdict, or an unwritable folder.
+    Raises ``ConfigError`` for an unknown format or verdict, a ``report_url`` that is not an
+    absolute http(s) URL, or an unwritable folder.
     """
     import sys
 
     from ..settings import load_settings
-    from .common import parse_fail_on
+    from .common import http_url, parse_fail_on
 
     environ = os.environ if environ is None else environ
     settings = load_settings(environ=environ) if settings is None else settings
@@ -149,11 +150,14 @@ def emit_reports(
         except ValueError as exc:
             raise ConfigError(f"fail_on: {exc}") from None
     enabled = settings.get("report_timestamp", True) if timestamp is None else timestamp
+    report_url = report_url or settings.get("report_url")
+    if report_url and http_url(report_url) is None:
+        raise ConfigError(f"report_url: {report_url!r} is not an absolute http(s) URL")
     options = ReportOptions(
         generated_at=report_time(bool(enabled), environ),
         fail_on=fail_on,
         reviewer=str(settings.get("report_author") or "verify"),
-        report_url=report_url or settings.get("report_url"),
+        report_url=report_url,
     )
     folder = output if output is not None else settings.get("report_dir") or "reports"
     paths = write_reports(result, chosen, folder, name, template_dir=template_dir, options=options)
