@@ -49,6 +49,10 @@ def test_failure_types_and_messages():
     for failure in failures:
         assert failure.get("message")
         assert "verdict:" in failure.text
+    # "Contradicted (confidence 0.80): <speaker> contradicts it: “...”", naming who, in plain words
+    phrases = {"contradicts it:", "supports it:", "follows it up:"}
+    assert all(any(p in f.get("message") for p in phrases) for f in failures if "):" in f.get("message"))
+    assert any("):" in f.get("message") for f in failures)
 
 
 def test_fail_on_decides_what_fails():

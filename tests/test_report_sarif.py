@@ -46,6 +46,8 @@ def test_one_result_per_finding_with_rule_and_level():
     assert len(run["results"]) == len(findings)
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert set(rules) == {label.value for label in VerdictLabel} - {"no-evidence"}
+    names = {rule["id"]: rule["name"] for rule in run["tool"]["driver"]["rules"]}
+    assert names["self-contradiction"] == "SelfContradiction" and names["follow-up"] == "FollowUp"
     levels = {
         "self-contradiction": "error",
         "contradicted": "error",
@@ -147,6 +149,10 @@ def test_locations_fall_back_to_the_text_when_the_file_is_gone(tmp_path, monkeyp
 
 def test_input_failures_become_notifications():
     log = sarif_log(sample_result(6, hostile=True))
-    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    invocation = log["runs"][0]["invocations"][0]
+    notes = invocation["toolExecutionNotifications"]
     assert len(notes) == 1 and "broken" in notes[0]["message"]["text"]
+    assert invocation["executionSuccessful"] is False and invocation["exitCode"] == 2  # as the CLI exits
+    clean_run = sarif_log(sample_result(6))["runs"][0]["invocations"][0]
+    assert clean_run["executionSuccessful"] is True and "exitCode" not in clean_run
     assert "\x1b" not in notes[0]["message"]["text"]

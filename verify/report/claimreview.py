@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from ..types import CheckResult, Document, SpeakerKind, Statement, Verdict, VerdictLabel
-from .common import ReportOptions, document_lookup, http_url, is_finding, one_line, relation_title, shorten
+from .common import ReportOptions, document_lookup, http_url, is_finding, one_line, relation_phrase, shorten
 
 __all__ = ["BEST_RATING", "RATINGS", "WORST_RATING", "claim_reviews", "render_claimreview", "statement_anchor"]
 
@@ -73,7 +73,7 @@ def _review_body(verdict: Verdict) -> str:
     for evidence in verdict.evidence[:3]:
         other = evidence.statement
         when = f" ({other.date.isoformat()})" if other.date else ""
-        text = f"{one_line(other.speaker)}{when} {relation_title(evidence.relation.label)} it: \u201c{shorten(other.content, 160)}\u201d"
+        text = f"{one_line(other.speaker)}{when} {relation_phrase(evidence.relation.label)}: \u201c{shorten(other.content, 160)}\u201d"
         if evidence.relation.rationale:
             text += f" [{shorten(evidence.relation.rationale, 120)}]"
         parts.append(text)

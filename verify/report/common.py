@@ -33,6 +33,7 @@ __all__ = [
     "is_finding",
     "one_line",
     "parse_fail_on",
+    "relation_phrase",
     "relation_title",
     "relative_link",
     "safe_name",
@@ -161,6 +162,12 @@ _VERDICT_DESCRIPTIONS = {
     VerdictLabel.NO_EVIDENCE: "No related statement was found in the reference corpus.",
 }
 
+_RELATION_PHRASES = {
+    "contradicts": "contradicts it",
+    "supports": "supports it",
+    "follows_up": "follows it up",
+    "unrelated": "is unrelated to it",
+}
 _RELATION_TITLES = {
     "contradicts": "contradicts",
     "supports": "supports",
@@ -191,6 +198,12 @@ def relation_title(label: object) -> str:
     """Human wording of a relation label ("follows up")."""
     value = getattr(label, "value", label)
     return _RELATION_TITLES.get(str(value), str(value))
+
+
+def relation_phrase(label: object) -> str:
+    """A relation as what the evidence does to the checked statement ("follows it up")."""
+    value = str(getattr(label, "value", label))
+    return _RELATION_PHRASES.get(value, f"{value} it")
 
 
 def speaker_kind_title(kind: SpeakerKind) -> str:

@@ -18,6 +18,7 @@ from .common import (
     clean,
     document_lookup,
     one_line,
+    relation_phrase,
     relation_title,
     shorten,
     speaker_kind_title,
@@ -97,7 +98,7 @@ def render_junit(result: CheckResult, options: ReportOptions | None = None) -> s
             if verdict.evidence:
                 top = verdict.evidence[0]
                 message += (
-                    f": {relation_title(top.relation.label)} by {one_line(top.statement.speaker)}"
+                    f": {one_line(top.statement.speaker)} {relation_phrase(top.relation.label)}:"
                     f" \u201c{shorten(top.statement.content, 120)}\u201d"
                 )
             if verdict.label in options.fail_on:

@@ -43,7 +43,7 @@ SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 def _rule(label: VerdictLabel, fail_on: frozenset[VerdictLabel]) -> dict[str, Any]:
     return {
         "id": label.value,
-        "name": verdict_title(label).replace("-", ""),
+        "name": "".join(word.capitalize() for word in verdict_title(label).split("-")),  # SelfContradiction
         "shortDescription": {"text": f"{verdict_title(label)} statement"},
         "fullDescription": {"text": verdict_description(label)},
         "defaultConfiguration": {"level": severity_level(label, fail_on)},
@@ -151,8 +151,10 @@ def sarif_log(result: CheckResult, options: ReportOptions | None = None) -> dict
             entry["relatedLocations"] = related
         results.append(entry)
 
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+    # inputs that could not be read were not analysed: the run exits 2, and says so here
+    invocation: dict[str, Any] = {"executionSuccessful": not result.failures}
     if result.failures:
+        invocation["exitCode"] = 2
         invocation["toolExecutionNotifications"] = [
             {"level": "error", "message": {"text": clean(str(failure))}} for failure in result.failures
         ]
