@@ -198,3 +198,12 @@ def test_encoding_warning_is_given_once_though_reports_read_the_file_again(fakes
     assert result.exit_code == 1, result.output
     assert result.stderr.count("not valid UTF-8") == 1
     assert len(list((tmp_path / "reports").iterdir())) >= 5  # every report read the original again
+
+
+def test_github_annotations_without_report_files(fakes, article, tmp_path):
+    result = CliRunner().invoke(cli, ["check", str(article), "--no-reports"], env={"GITHUB_ACTIONS": "true"})
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert result.exit_code == 1 and len(annotations) == 2  # the two contradicted statements
+    assert all(line.startswith("::error file=") for line in annotations)
+    quiet = CliRunner().invoke(cli, ["check", str(article), "--no-reports"], env={"GITHUB_ACTIONS": "false"})
+    assert not any(line.startswith("::") for line in quiet.stdout.splitlines())

@@ -121,7 +121,7 @@ class LazyGroup(click.Group):
 )
 @click.version_option(package_name="verify-statements", prog_name="verify")
 @click.option("-v", "--verbose", count=True, help="More progress detail (repeat for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Log only errors, no warnings; results still print.")
 def cli(verbose: int, quiet: bool) -> None:
     """verify: find who said what and when, and check it against a reference corpus.
 

@@ -215,6 +215,12 @@ def check(
         )
         for path in written.values():
             click.echo(f"report: {path}", err=True)
+    elif result.documents:
+        from .report.common import ReportOptions
+        from .report.github import in_github_actions, write_annotations
+
+        if in_github_actions():  # annotations are not a report file: --no-reports keeps them
+            write_annotations(result, sys.stdout, ReportOptions(fail_on=failing))
     if result.failures:
         sys.exit(EXIT_ERROR)
     if any(v.label in failing for v in result.verdicts):
