@@ -77,6 +77,12 @@ _OCCASION_NOUNS = {
 _BULLETS = "•·▪‣◦*-–—"
 _FIRST_PERSON = {"i", "we", "you", "me", "us"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# titles only a person bears (TITLE_WORDS also holds "the", "foreign", "u.s." ...)
+PERSON_TITLES = {
+    "president", "minister", "senator", "sen.", "governor", "gov.", "mayor", "mr.", "mr", "mrs.", "mrs", "ms.",
+    "ms", "dr.", "dr", "prof.", "professor", "chancellor", "judge", "justice", "ambassador", "commissioner",
+    "spokesman", "spokeswoman", "spokesperson", "councillor", "councilor", "sheriff", "rep.", "representative",
+}  # fmt: skip
 _GROUP_PRONOUNS = {"they", "them"}
 _THING_PRONOUNS = {"it"}
 
@@ -282,6 +288,19 @@ class Extractor:
         for cand in candidates:
             self._resolve_speaker(document, cand, candidates, docs, persons)
         candidates = [c for c in candidates if c.speaker_id]
+        # "Arakhamia added he hopes to see ...": "hopes" is the same speaker (or a pronoun for
+        # them) inside the same statement, not a second statement of its own
+        candidates = [
+            c
+            for c in candidates
+            if not any(
+                o is not c
+                and o.content_start <= min(c.cue_start, c.speaker_start)
+                and c.content_end <= o.content_end
+                and (o.speaker_id == c.speaker_id or c.speaker_token.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS)
+                for o in candidates
+            )
+        ]
         self._resolve_dates(document, candidates, docs)
         statements = []
         for cand in candidates:
@@ -839,6 +858,12 @@ class Extractor:
                             head_ent = ent
         if head_ent is not None and head_ent.label_ == "PERSON":
             return self._strip_titles(head_ent.text), SpeakerKind.PERSON
+        if tok.pos_ == "PROPN" and any(
+            t.i < tok.i and t.dep_ == "compound" and t.lower_ in PERSON_TITLES for t in tok.children
+        ):
+            # "Mayor Ana Brel", a name the parser does not know as a person: the title says it is one
+            names = [t for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound", "flat") or t.i == tok.i]
+            return self._strip_titles(" ".join(t.text for t in names)), SpeakerKind.PERSON
         words = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("appos",)]
         phrase = normalise_name(" ".join(t.text for t in words if not t.is_punct or t.text == "."))
         if head_ent is not None and head_ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
