@@ -64,3 +64,27 @@ def test_bad_alias_file_is_one_line(tmp_path, seed_path):
     result = CliRunner().invoke(cli, ["extract", str(seed_path), "--aliases", str(bad)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and str(bad) in result.stderr
+
+
+def test_entry_point_exit_codes(tmp_path, monkeypatch, capsys):
+    """The console script: Ctrl-C exits 130 (never 1, "findings"); usage errors 2; --version 0."""
+    import click
+    import pytest
+
+    import verify.cli as verify_cli
+
+    def run(*args: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["verify", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            verify_cli.main()
+        return exit_info.value.code
+
+    assert run("--version") == 0
+    assert run("check") == 2 and "Missing argument" in capsys.readouterr().err
+    assert run("check", str(tmp_path / "missing.txt"), "--no-reports") == 2
+
+    def interrupted(*args, **kwargs):
+        raise click.exceptions.Abort()
+
+    monkeypatch.setattr(verify_cli.cli, "main", interrupted)
+    assert run("check", "x") == 130 and "error: interrupted" in capsys.readouterr().err

@@ -106,6 +106,10 @@ def test_usage_and_input_errors_exit_2(fakes, article, tmp_path):
     assert store.exit_code == 2 and "no corpus store" in store.output
     confidence = runner.invoke(cli, ["check", str(article), "--min-confidence", "2"])
     assert confidence.exit_code == 2
+    for flag in (["--format", "bogus"], ["--report-url", "javascript:alert(1)"]):
+        early = runner.invoke(cli, ["check", str(article), "-o", str(tmp_path / "r"), *flag])
+        assert early.exit_code == 2 and early.stderr.count("error:") == 1
+        assert "port.txt" not in early.stdout  # told before checking, not after
 
 
 def test_check_writes_reports(fakes, article, tmp_path):

@@ -279,3 +279,16 @@ def test_a_pronoun_inside_a_statement_is_not_a_second_statement(extractor):
     reported = "Mayor Ana Brel said that Tomas Reyl had promised the levee would hold."
     speakers = {s.speaker_id for s in extractor.extract(_doc(reported))}
     assert speakers == {"ana-brel", "tomas-reyl"}  # a named someone inside is a statement of their own
+
+
+def test_a_paragraph_too_long_to_parse_at_once_is_cut_at_sentence_ends(extractor, monkeypatch):
+    import verify.extract
+
+    monkeypatch.setattr(verify.extract, "MAX_BLOCK_CHARS", 150)  # spaCy's own limit is 1,000,000
+    names = ["Ana Brel", "Tomas Reyl", "Ines Okafor", "Piet Almond", "Dana Whitfield", "Elena Marsh"]
+    text = " ".join(f"Mayor {name} said the pier number {n} will close in June." for n, name in enumerate(names))
+    blocks = verify.extract._blocks(text)
+    assert len(blocks) > 1 and all(end - start <= 150 and text[end - 1] == "." for start, end in blocks)
+    statements = extractor.extract(_doc(text))
+    assert [s.speaker for s in statements] == names
+    assert all(text[s.content_span.start : s.content_span.end] == s.content for s in statements)

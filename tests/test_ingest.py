@@ -90,3 +90,30 @@ def test_bad_inputs_each_named_and_the_rest_processed(tmp_path):
     for failure in failures:
         line = str(failure)
         assert "\n" not in line and line.startswith(failure.origin)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark(tmp_path, codec):
+    path = tmp_path / "wide.txt"
+    text = "Le ministre a déclaré: «Ça suffit», said Ana Brel."
+    data = text.encode(codec)
+    path.write_bytes(data if codec != "utf-16-be" else b"\xfe\xff" + data)
+    (doc,) = list(load_path(path))
+    assert isinstance(doc, Document) and doc.text == text
+
+
+def test_json_nested_too_deep_or_empty_is_one_failure_each(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    deep_lines = tmp_path / "deep.jsonl"
+    deep_lines.write_text('{"text": "Ana Brel said the pier is safe."}\n' + "[" * 100_000 + "]" * 100_000 + "\n")
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]", encoding="utf-8")
+    items = list(iter_documents([deep, deep_lines, empty]))
+    failures = {f.origin: f.message for f in items if isinstance(f, InputFailure)}
+    assert failures == {
+        str(deep): "malformed JSON (nested too deeply to read)",
+        f"{deep_lines}:2": "malformed JSON (nested too deeply to read)",
+        str(empty): "empty JSON list: no articles",
+    }
+    assert [d.text for d in items if isinstance(d, Document)] == ["Ana Brel said the pier is safe."]

@@ -23,6 +23,7 @@ from .errors import VerifyError
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C: never read as "findings" (1)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -130,7 +131,8 @@ def cli(verbose: int, quiet: bool) -> None:
     verify corpus add ARTICLE...     grow the reference corpus
     verify check ARTICLE...          verdicts and reports (HTML, JSON, CI formats)
 
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors,
+    130 interrupted.
     """
     _setup_logging(verbose, quiet)
 
@@ -193,8 +195,16 @@ def extract(paths: tuple[str, ...], fmt: str | None, aliases: str | None) -> Non
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="verify")
+    """Console entry point: as click's own, except that Ctrl-C exits 130, not 1."""
+    try:
+        code = cli.main(prog_name="verify", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        error_line("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,7 +17,7 @@ import click
 from .cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, aliases_option, error_line, handle_errors
 from .errors import ConfigError
 from .progress import counted
-from .report.options import emit_reports, report_name, report_options
+from .report.options import check_report_flags, emit_reports, report_name, report_options
 from .types import CheckResult, RelationLabel, Verdict, VerdictLabel
 
 __all__ = ["check", "format_summary", "relations"]
@@ -177,6 +177,8 @@ def check(
     settings = load_settings({"min_confidence": min_confidence, "nli_model": nli_model, "fail_on": fail_on})
     failing = _parse_fail_on(settings["fail_on"])
     threshold = float(settings["min_confidence"])
+    if reports:  # a bad --format or --report-url is told before the models load, not after the run
+        check_report_flags(formats, report_url, settings)
     if corpus_path is not None and not Path(corpus_path).expanduser().is_file():
         raise click.BadParameter(f"{corpus_path}: no corpus store here", param_hint="--corpus")
     corpus = Corpus.open(corpus_path, create=False) if corpus_path else None

@@ -143,8 +143,14 @@ def _load_spacy() -> Language:
         ) from None
 
 
+#: Longest stretch of text parsed at once: a longer paragraph is cut at sentence ends (spaCy
+#: refuses texts over 1,000,000 characters, and needs about 1 GB per 100,000 for the parse).
+MAX_BLOCK_CHARS = 20_000
+
+
 def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraph and bullet-item ranges of ``text`` (each parsed on its own)."""
+    """Paragraph and bullet-item ranges of ``text`` (each parsed on its own); a paragraph longer
+    than ``MAX_BLOCK_CHARS`` is cut after the last sentence end (or space) before the limit."""
     blocks = []
     for match in re.finditer(r"[^\n]+", text):
         start, end = match.start(), match.end()
@@ -152,6 +158,15 @@ def _blocks(text: str) -> list[tuple[int, int]]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
+        while end - start > MAX_BLOCK_CHARS:
+            window = text[start : start + MAX_BLOCK_CHARS]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            cut = cut + 1 if cut > 0 else window.rfind(" ")
+            cut = cut if cut > 0 else MAX_BLOCK_CHARS
+            blocks.append((start, start + cut))
+            start += cut
+            while start < end and text[start].isspace():
+                start += 1
         if end > start:
             blocks.append((start, end))
     return blocks

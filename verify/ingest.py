@@ -57,10 +57,19 @@ FIELDS = ("text", "title", "source", "url", "author", "date")
 _DATE_LINE = re.compile(r"\A[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*\r?\n?[ \t]*", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TEXT_KEYS = ("text", "body", "content", "articleBody")
+_TOO_DEEP = "malformed JSON (nested too deeply to read)"
+# UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE one
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 
 
 def decode_bytes(data: bytes, origin: str, warn: bool = True) -> str:
-    """Decode file bytes as text: UTF-8 (BOM allowed), else Windows-1252 with a warning
+    """Decode file bytes as text: UTF-8 (BOM allowed), UTF-16 or UTF-32 with their byte-order
+    mark, else Windows-1252 with a warning
     (``warn=False``: none, for a file read again after its warning was given).
 
     Raises ``EmptyInputError`` for no text and ``DecodeError`` for binary data.
@@ -68,11 +77,18 @@ def decode_bytes(data: bytes, origin: str, warn: bool = True) -> str:
     if not data.strip():
         raise EmptyInputError(origin, "empty file")
     sample = data[:8192]
-    if b"\x00" in sample or sample.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\x7fELF", b"GIF8")):
+    wide = next((codec for bom, codec in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide is None and (
+        b"\x00" in sample or sample.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\x7fELF", b"GIF8"))
+    ):
         raise DecodeError(origin, "binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(wide) if wide else data.decode("utf-8-sig")
+        if not text.strip():
+            raise EmptyInputError(origin, "empty file")
     except UnicodeDecodeError:
+        if wide:
+            raise DecodeError(origin, f"not valid {wide.upper()} though it starts with its byte-order mark") from None
         text = data.decode("cp1252", errors="replace")
         if warn:
             log.warning("%s: not valid UTF-8; read as Windows-1252 (Latin-1)", origin)
@@ -282,6 +298,8 @@ def iter_json_lines(raw: str, origin: str) -> Iterator[tuple[str, Any] | InputFa
             yield where, json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputFailure(where, f"malformed JSON line ({exc.msg}, column {exc.colno})")
+        except RecursionError:
+            yield InputFailure(where, _TOO_DEEP)
     if not any_line:
         yield InputFailure(origin, "empty file")
 
@@ -303,6 +321,12 @@ def _iter_json(raw: str, origin: str, columns: Mapping[str, str] | None = None) 
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         yield InputFailure(origin, f"malformed JSON ({exc.msg}, line {exc.lineno} column {exc.colno})")
+        return
+    except RecursionError:
+        yield InputFailure(origin, _TOO_DEEP)
+        return
+    if isinstance(data, list) and not data:
+        yield InputFailure(origin, "empty JSON list: no articles")
         return
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records):

@@ -130,4 +130,6 @@ class Aliases:
                     aliases.add(parts[0], slugify(parts[1]), SpeakerKind(parts[2]) if len(parts) > 2 and parts[2] else None)
         except (ValueError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
             raise ConfigError(f"{path}: bad alias file: {exc}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: bad alias file: nested too deeply to read") from None
         return aliases

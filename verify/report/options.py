@@ -25,7 +25,7 @@ from .common import ReportOptions, safe_name
 from .github import in_github_actions, write_annotations
 from .markdown import render_markdown
 
-__all__ = ["DEFAULT_FORMATS", "emit_reports", "report_name", "report_options", "report_time"]
+__all__ = ["DEFAULT_FORMATS", "check_report_flags", "emit_reports", "report_name", "report_options", "report_time"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,6 +107,21 @@ def report_time(enabled: bool, environ: Mapping[str, str] | None = None) -> dt.d
     return dt.datetime.now(dt.UTC)
 
 
+def check_report_flags(
+    formats: Iterable[str], report_url: str | None, settings: Mapping[str, Any]
+) -> tuple[list[str], str | None]:
+    """The report formats and the ``report_url`` (flag, else setting) a run asked for, checked
+    before any work is done; ``ConfigError`` for an unknown format or a ``report_url`` that
+    is not an absolute http(s) URL."""
+    from .common import http_url
+
+    chosen = parse_formats(list(formats) or list(DEFAULT_FORMATS))
+    report_url = report_url or settings.get("report_url")
+    if report_url and http_url(report_url) is None:
+        raise ConfigError(f"report_url: {report_url!r} is not an absolute http(s) URL")
+    return chosen, report_url
+
+
 def emit_reports(
     result: CheckResult,
     *,
@@ -139,20 +154,17 @@ def emit_reports(
     import sys
 
     from ..settings import load_settings
-    from .common import http_url, parse_fail_on
+    from .common import parse_fail_on
 
     environ = os.environ if environ is None else environ
     settings = load_settings(environ=environ) if settings is None else settings
-    chosen = parse_formats(list(formats) or list(DEFAULT_FORMATS))
+    chosen, report_url = check_report_flags(formats, report_url, settings)
     if fail_on is None:
         try:
             fail_on = parse_fail_on(settings.get("fail_on"))
         except ValueError as exc:
             raise ConfigError(f"fail_on: {exc}") from None
     enabled = settings.get("report_timestamp", True) if timestamp is None else timestamp
-    report_url = report_url or settings.get("report_url")
-    if report_url and http_url(report_url) is None:
-        raise ConfigError(f"report_url: {report_url!r} is not an absolute http(s) URL")
     options = ReportOptions(
         generated_at=report_time(bool(enabled), environ),
         fail_on=fail_on,
