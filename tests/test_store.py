@@ -409,3 +409,27 @@ def test_spans_none_and_undated(store: Path) -> None:
         corpus.add_documents([(document, [statement], EMBEDDER.embed([statement.content]))])
         assert corpus.get_statement(statement.id) == statement
         assert corpus.search(EMBEDDER.embed(["pier"])[0], k=3, since="2000-01-01") == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE statements SET speaker_kind = 'wizard'",
+        "UPDATE statements SET date = 'garbage'",
+        "UPDATE vectors SET vector = x'0102'",
+        "UPDATE meta SET value = 'abc' WHERE key = 'dimension'",
+    ],
+)
+def test_a_stored_value_that_does_not_decode_is_a_damaged_store(store: Path, damage: str) -> None:
+    with Corpus.open(store) as corpus:
+        corpus.add_documents(items(3))
+    with sqlite3.connect(store) as conn:
+        conn.execute(damage)
+    conn.close()
+    before = sha(store)
+    with Corpus.open(store, create=False) as corpus:
+        with pytest.raises(NotAStoreError, match="the store is damaged"):
+            corpus.stats()
+            list(corpus.statements())
+            corpus.search(np.ones(32), k=3)
+    assert sha(store) == before  # reading it changed nothing

@@ -622,6 +622,8 @@ class Corpus:
             raise StoreError(f"{self.path}: {doing}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise NotAStoreError(f"{self.path}: {doing}: the store is damaged ({exc})") from None
+        except (ValueError, TypeError, OverflowError) as exc:  # a stored value that does not decode
+            raise NotAStoreError(f"{self.path}: {doing}: the store is damaged ({exc})") from None
 
     # -- properties --------------------------------------------------------------------------
     @property
@@ -638,7 +640,10 @@ class Corpus:
     def dimension(self) -> int | None:
         """Length of the vectors searched (``None`` while empty)."""
         value = self._meta_value("dimension")
-        return int(value) if value else None
+        try:
+            return int(value) if value else None
+        except ValueError:
+            raise NotAStoreError(f"{self.path}: the store is damaged (dimension {value!r})") from None
 
     def __len__(self) -> int:
         """Number of stored statements."""
@@ -1062,22 +1067,22 @@ class Corpus:
             relations = conn.execute("SELECT count(*) FROM relations").fetchone()[0]
             index = self._vector_index()
             info = index.describe() if index is not None else {"kind": "exact", "vectors": 0, "file": None}
-        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
-        return CorpusStats(
-            path=str(self.path),
-            size_bytes=size,
-            schema_version=SCHEMA_VERSION,
-            model_id=self.model_id,
-            dimension=self.dimension,
-            documents=int(self._meta_value("document_count") or 0),
-            statements=len(self),
-            speakers=int(speakers),
-            first_date=_date(first),
-            last_date=_date(last),
-            cached_vectors=int(cached),
-            relations=int(relations),
-            index=info,
-        )
+            size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+            return CorpusStats(
+                path=str(self.path),
+                size_bytes=size,
+                schema_version=SCHEMA_VERSION,
+                model_id=self.model_id,
+                dimension=self.dimension,
+                documents=int(self._meta_value("document_count") or 0),
+                statements=len(self),
+                speakers=int(speakers),
+                first_date=_date(first),
+                last_date=_date(last),
+                cached_vectors=int(cached),
+                relations=int(relations),
+                index=info,
+            )
 
     def export_jsonl(self, fh: IO[str], vectors: bool = True) -> int:
         """Write every document with its statements (and, by default, their vectors) as JSON
