@@ -117,3 +117,21 @@ def test_json_nested_too_deep_or_empty_is_one_failure_each(tmp_path):
         str(empty): "empty JSON list: no articles",
     }
     assert [d.text for d in items if isinstance(d, Document)] == ["Ana Brel said the pier is safe."]
+
+
+def test_a_folder_gives_its_article_files_and_wrong_field_types_are_named(tmp_path):
+    (tmp_path / "a.txt").write_text("Ana Brel said the pier is safe.", encoding="utf-8")
+    (tmp_path / "README.md").write_text("How this folder was made.", encoding="utf-8")
+    (tmp_path / "aliases.toml").write_text("[actors]", encoding="utf-8")
+    (tmp_path / "photo.bin").write_bytes(b"\x00\x01" * 10)
+    (tmp_path / "b.json").write_text('[{"text": 12345}, {"body": ["a", "list"]}]', encoding="utf-8")
+    items = list(load_path(tmp_path))
+    assert [d.text for d in items if isinstance(d, Document)] == ["Ana Brel said the pier is safe."]
+    assert [f.message for f in items if isinstance(f, InputFailure)] == [
+        "field 'text' holds a number, not text",
+        "field 'body' holds a list, not text",
+    ]
+    (empty := tmp_path / "only-readme").mkdir()
+    (empty / "README.txt").write_text("Nothing here.", encoding="utf-8")
+    (failure,) = list(load_path(empty))
+    assert failure.message.startswith("folder holds no article files (.csv, ")

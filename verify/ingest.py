@@ -32,7 +32,9 @@ from .errors import DecodeError, EmptyInputError, FormatError, InputError
 from .types import Document, InputFailure
 
 __all__ = [
+    "ARTICLE_SUFFIXES",
     "MAX_FILE_BYTES",
+    "article_files",
     "decode_bytes",
     "document_from_record",
     "iter_csv",
@@ -56,6 +58,12 @@ FIELDS = ("text", "title", "source", "url", "author", "date")
 
 _DATE_LINE = re.compile(r"\A[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*\r?\n?[ \t]*", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+# Files of a folder that are read as articles; others (alias files, READMEs, licences) are
+# passed over, so ``verify corpus add corpora/`` loads the examples.
+ARTICLE_SUFFIXES = frozenset(
+    {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
+)
+_NOT_ARTICLE = re.compile(r"^(readme|licen[cs]e|copying|changelog|notice|authors|contributing)\b|alias", re.IGNORECASE)
 _TEXT_KEYS = ("text", "body", "content", "articleBody")
 _TOO_DEEP = "malformed JSON (nested too deeply to read)"
 # UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -259,6 +267,17 @@ def parse_html(raw: str, origin: str = "<html>", url: str | None = None) -> Docu
         return _make_document(text, origin, meta, None)
 
 
+def _json_kind(value: Any) -> str:
+    """How JSON calls a value's type ("a number", "a list"), for error lines."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {list: "a list", dict: "an object", str: "a string"}.get(type(value), type(value).__name__)
+
+
 def document_from_record(record: Any, origin: str, columns: Mapping[str, str] | None = None) -> Document:
     """A ``Document`` from one JSON article object (or CSV row).
 
@@ -266,17 +285,17 @@ def document_from_record(record: Any, origin: str, columns: Mapping[str, str] | 
         (default ``None``: the field names themselves; text also from body / content).
     """
     if not isinstance(record, dict):
-        raise FormatError(origin, f"expected a JSON object, got {type(record).__name__}")
+        raise FormatError(origin, f"expected a JSON object, got {_json_kind(record)}")
     columns = columns or {}
-    if columns.get("text"):
-        value = record.get(columns["text"])
-        text = value if isinstance(value, str) and value.strip() else None
-        if text is None:
+    keys = (columns["text"],) if columns.get("text") else _TEXT_KEYS
+    text = next((record[k] for k in keys if isinstance(record.get(k), str) and record[k].strip()), None)
+    if text is None:
+        wrong = next((k for k in keys if record.get(k) is not None and not isinstance(record[k], str)), None)
+        if wrong is not None:
+            raise FormatError(origin, f"field {wrong!r} holds {_json_kind(record[wrong])}, not text")
+        if columns.get("text"):
             raise FormatError(origin, f"no text in field {columns['text']!r}")
-    else:
-        text = next((record[k] for k in _TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
-        if text is None:
-            raise FormatError(origin, "no 'text' (or 'body' / 'content') field")
+        raise FormatError(origin, "no 'text' (or 'body' / 'content') field")
     meta = {k: record.get(columns.get(k) or k) for k in ("title", "source", "url", "author", "date")}
     if record.get("id") and not meta.get("url"):
         meta["url"] = None
@@ -440,8 +459,22 @@ def _looks_like_html(raw: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or "<body" in head or "<head" in head
 
 
+def article_files(folder: str | Path) -> list[Path]:
+    """Files of ``folder`` (recursively, in name order) read as articles: known article
+    extensions, not hidden, not README / LICENSE / alias files."""
+    root = Path(folder)
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in ARTICLE_SUFFIXES and not _NOT_ARTICLE.search(path.name):
+            found.append(path)
+    return found
+
+
 def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[Document | InputFailure]:
-    """Documents (or failures) from one local file; a folder yields its files in order.
+    """Documents (or failures) from one local file; a folder yields its ``article_files``.
 
     columns: for JSON / JSONL / CSV, field → key or column name (see ``document_from_record``;
     default ``None``: the field names).
@@ -449,9 +482,9 @@ def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Ite
     path = Path(path)
     origin = str(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        files = article_files(path)
         if not files:
-            yield InputFailure(origin, "folder holds no files")
+            yield InputFailure(origin, f"folder holds no article files ({', '.join(sorted(ARTICLE_SUFFIXES))})")
         for file in files:
             yield from load_path(file, columns)
         return

@@ -12,7 +12,6 @@ re-adding is a no-op.  One bad input is one ``InputFailure``; the rest still run
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +22,7 @@ import numpy as np
 
 from .embed import Embedder, embed_text, text_hash
 from .errors import InputError, StoreError, VerifyError
-from .ingest import document_from_record, iter_json_lines, load_path, read_text_file
+from .ingest import ARTICLE_SUFFIXES, article_files, document_from_record, iter_json_lines, load_path, read_text_file
 from .store import Corpus, is_export_record, read_export_record
 from .types import CheckResult, Document, InputFailure, Statement
 
@@ -42,12 +41,6 @@ __all__ = [
 
 log = logging.getLogger("verify")
 
-# Files in a folder given to ``corpus add`` that are read as articles; others (alias files,
-# READMEs, licences) are passed over, so ``verify corpus add corpora/`` loads the examples.
-ARTICLE_SUFFIXES = frozenset(
-    {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
-)
-_NOT_ARTICLE = re.compile(r"^(readme|licen[cs]e|copying|changelog|notice|authors|contributing)\b|alias", re.IGNORECASE)
 _JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 
 
@@ -100,20 +93,6 @@ class _Input:
     model_id: str | None = None
 
 
-def article_files(folder: str | Path) -> list[Path]:
-    """Files of ``folder`` (recursively, in name order) read as articles: known article
-    extensions, not hidden, not README / LICENSE / alias files."""
-    root = Path(folder)
-    found = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if path.suffix.lower() in ARTICLE_SUFFIXES and not _NOT_ARTICLE.search(path.name):
-            found.append(path)
-    return found
-
-
 def _read_jsonl(path: Path) -> Iterator[_Input | InputFailure]:
     origin = str(path)
     try:
@@ -162,7 +141,7 @@ def iter_corpus_inputs(sources: Iterable[str | Path | Document | InputFailure]) 
         if path.is_dir():
             files = article_files(path)
             if not files:
-                yield InputFailure(str(path), "folder holds no article files")
+                yield InputFailure(str(path), f"folder holds no article files ({', '.join(sorted(ARTICLE_SUFFIXES))})")
             for file in files:
                 yield from _read_path(file)
         else:
