@@ -215,3 +215,14 @@ def test_failures_one_line_each_and_exit_2(fakes: None, tmp_path: Path) -> None:
     assert len(errors) == 2
     assert any("empty.txt" in line for line in errors) and any("missing.txt" in line for line in errors)
     assert "added 3 documents" in result.output
+
+
+def test_a_bad_alias_file_makes_no_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from verify.extract import Extractor
+
+    monkeypatch.setattr(cli_corpus, "_make_extractor", lambda aliases: Extractor(aliases=aliases))
+    paths = write_articles(tmp_path / "in", 1)
+    store = tmp_path / "new.sqlite"
+    result = run("add", "--store", str(store), str(paths[0]), "--aliases", str(tmp_path / "missing.toml"))
+    assert result.exit_code == 2 and "missing.toml" in result.output
+    assert not store.exists()  # nothing half-made

@@ -135,3 +135,12 @@ def test_a_folder_gives_its_article_files_and_wrong_field_types_are_named(tmp_pa
     (empty / "README.txt").write_text("Nothing here.", encoding="utf-8")
     (failure,) = list(load_path(empty))
     assert failure.message.startswith("folder holds no article files (.csv, ")
+
+
+def test_urls_that_are_not_read_here_are_named_as_given():
+    failures = {f.origin: f.message for f in iter_documents(["http://", "ftp://files.example/a.txt", "https://x.example/a"])}
+    assert failures == {
+        "http://": "a URL with no host",
+        "ftp://files.example/a.txt": "ftp: URLs cannot be fetched (http and https only)",
+        "https://x.example/a": "a web page: `verify check` and `verify corpus add` fetch it",
+    }

@@ -183,9 +183,9 @@ def add(
         }
     )
     fetched = FetchStats()
+    extractor = _make_extractor(settings["aliases"])  # a bad alias file is told before a store is made
     with _open(settings, create=True) as opened:
         embedder = _make_embedder(opened.model_id or settings["embed_model"], int(settings["batch_size"]))
-        extractor = _make_extractor(settings["aliases"])
         with Progress() as progress:
             bar = progress.bar("documents", unit="doc")
 

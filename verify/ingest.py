@@ -66,6 +66,7 @@ ARTICLE_SUFFIXES = frozenset(
 _NOT_ARTICLE = re.compile(r"^(readme|licen[cs]e|copying|changelog|notice|authors|contributing)\b|alias", re.IGNORECASE)
 _TEXT_KEYS = ("text", "body", "content", "articleBody")
 _TOO_DEEP = "malformed JSON (nested too deeply to read)"
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE one
 _WIDE_BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -479,6 +480,15 @@ def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Ite
     columns: for JSON / JSONL / CSV, field → key or column name (see ``document_from_record``;
     default ``None``: the field names).
     """
+    if isinstance(path, str) and _URL_LIKE.match(path):
+        scheme, rest = path.split("://", 1)
+        if scheme.lower() not in ("http", "https"):
+            yield InputFailure(path, f"{scheme}: URLs cannot be fetched (http and https only)")
+        elif not rest.strip("/"):
+            yield InputFailure(path, "a URL with no host")
+        else:
+            yield InputFailure(path, "a web page: `verify check` and `verify corpus add` fetch it")
+        return
     path = Path(path)
     origin = str(path)
     if path.is_dir():

@@ -137,6 +137,9 @@ def iter_corpus_inputs(sources: Iterable[str | Path | Document | InputFailure]) 
         if isinstance(source, InputFailure):
             yield source
             continue
+        if isinstance(source, str) and "://" in source:  # a URL not fetched: one line naming it as given
+            yield from (item if isinstance(item, InputFailure) else _Input(item) for item in load_path(source))
+            continue
         path = Path(source)
         if path.is_dir():
             files = article_files(path)
