@@ -64,6 +64,20 @@ def test_bad_alias_file_is_one_line(tmp_path, seed_path):
     result = CliRunner().invoke(cli, ["extract", str(seed_path), "--aliases", str(bad)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and str(bad) in result.stderr
+    names = tmp_path / "aliases.json"
+    names.write_text('{"actors": {"x": {"names": [1, null]}}}')
+    result = CliRunner().invoke(cli, ["extract", str(seed_path), "--aliases", str(names)])
+    assert result.exit_code == 2 and "every name must be a non-empty string" in result.stderr
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path, seed_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(cli, ["extract", str(fifo), str(seed_path), "--format", "jsonl"])
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    assert result.stdout.count("\n") >= 10  # the seed was still read
 
 
 def test_entry_point_exit_codes(tmp_path, monkeypatch, capsys):

@@ -186,11 +186,16 @@ def test_export_without_vectors_is_embedded_again(tmp_path: Path) -> None:
         export = tmp_path / "export.jsonl"
         with open(export, "w", encoding="utf-8") as fh:
             original.export_jsonl(fh, vectors=False)
-        export.write_text(export.read_text() + "{not json\n" + '{"text": "Dario Vance said the pier was fine."}\n')
+        future = '{"format": "verify-corpus/99", "text": "Ana Brel said the pier is safe."}\n'
+        export.write_text(
+            export.read_text() + "{not json\n" + '{"text": "Dario Vance said the pier was fine."}\n' + future
+        )
         embedder = CountingEmbedder()
         with Corpus.open(tmp_path / "b.sqlite") as copy:
             summary = add_to_corpus([export], copy, SaidExtractor(), embedder)
-            assert summary.documents_added == 6 and [f.origin for f in summary.failures] == [f"{export}:6"]
+            assert summary.documents_added == 6
+            assert [f.origin for f in summary.failures] == [f"{export}:6", f"{export}:8"]
+            assert "verify-corpus/99" in summary.failures[1].message  # a newer export is not read as an article
             assert embedder.texts == len(copy) and list(copy.statements())[:-1] == list(original.statements())
 
 

@@ -24,6 +24,7 @@ import io
 import json
 import logging
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,10 @@ def read_text_file(path: Path, warn: bool = True) -> str:
     ``decode_bytes``)."""
     origin = str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise InputError(origin, "not a regular file (a pipe or device is not read)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise InputError(origin, f"file too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})")
         data = path.read_bytes()

@@ -23,7 +23,7 @@ import numpy as np
 from .embed import Embedder, embed_text, text_hash
 from .errors import InputError, StoreError, VerifyError
 from .ingest import ARTICLE_SUFFIXES, article_files, document_from_record, iter_json_lines, load_path, read_text_file
-from .store import Corpus, is_export_record, read_export_record
+from .store import EXPORT_FORMAT, Corpus, is_export_record, read_export_record
 from .types import CheckResult, Document, InputFailure, Statement
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,6 +106,9 @@ def _read_jsonl(path: Path) -> Iterator[_Input | InputFailure]:
             continue
         where, record = item
         try:
+            version = record.get("format") if isinstance(record, dict) else None
+            if isinstance(version, str) and version.startswith("verify-corpus/") and not is_export_record(record):
+                raise ValueError(f"a corpus export of format {version!r}; this verify reads {EXPORT_FORMAT!r}")
             if is_export_record(record):
                 document, statements, vectors, model_id = read_export_record(record)
                 yield _Input(replace(document, origin=document.origin or where), statements, vectors, model_id)

@@ -116,6 +116,8 @@ class Aliases:
                         spec = {"names": spec}
                     if not isinstance(spec, dict) or not isinstance(spec.get("names"), list):
                         raise ValueError(f"actor {actor_id!r} needs a list of names")
+                    if not all(isinstance(name, str) and name.strip() for name in spec["names"]):
+                        raise ValueError(f"actor {actor_id!r}: every name must be a non-empty string")
                     kind = SpeakerKind(spec["kind"]) if spec.get("kind") else None
                     aliases.add(actor_id, slugify(actor_id), kind)
                     for name in spec["names"]:
