@@ -433,3 +433,32 @@ def test_a_stored_value_that_does_not_decode_is_a_damaged_store(store: Path, dam
             list(corpus.statements())
             corpus.search(np.ones(32), k=3)
     assert sha(store) == before  # reading it changed nothing
+
+
+def test_a_store_in_a_read_only_folder_is_read_not_written(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    store = folder / "corpus.sqlite"
+    with Corpus.open(store) as corpus:
+        corpus.add_documents(items(3))
+        expected = list(corpus.statements())
+    if os.geteuid() == 0:  # root writes anywhere; an immutable folder stops even root
+        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+            pytest.skip("cannot make a read-only folder here")
+    else:
+        folder.chmod(0o555)
+    try:
+        before = sha(store)
+        with Corpus.open(store, create=False) as corpus:
+            assert list(corpus.statements()) == expected and corpus.stats().statements == len(expected)
+            with pytest.raises(StoreError, match="readonly"):
+                corpus.add_documents(items(1, start=10))
+        assert sha(store) == before and sorted(p.name for p in folder.iterdir()) == ["corpus.sqlite"]
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], check=False)
+        else:
+            folder.chmod(0o755)

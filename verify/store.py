@@ -485,27 +485,49 @@ class Corpus:
                 store.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"{store}: cannot create the folder: {exc.strerror or exc}") from None
+        threshold = DEFAULT_ANN_THRESHOLD if ann_threshold is None else ann_threshold
         try:
-            conn = sqlite3.connect(store, timeout=min(busy_seconds, 30.0), isolation_level=None)
+            return cls._connect(store, threshold, busy_seconds, read_only=False)
+        except StoreError as exc:
+            if not exists or "unable to open database file" not in str(exc):
+                raise
+            # a store in a folder this user cannot write to (a read-only share): read it as it is,
+            # without the journal files a writer needs; writing to it then fails with one error line
+            try:
+                return cls._connect(store, threshold, busy_seconds, read_only=True)
+            except StoreError:
+                raise exc from None
+
+    @classmethod
+    def _connect(cls, store: Path, ann_threshold: int, busy_seconds: float, read_only: bool) -> Corpus:
+        try:
+            if read_only:
+                uri = "file:" + urllib.parse.quote(str(store.resolve())) + "?immutable=1"
+                conn = sqlite3.connect(uri, uri=True, timeout=min(busy_seconds, 30.0), isolation_level=None)
+            else:
+                conn = sqlite3.connect(store, timeout=min(busy_seconds, 30.0), isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"{store}: cannot open: {exc}") from None
-        corpus = cls(store, conn, DEFAULT_ANN_THRESHOLD if ann_threshold is None else ann_threshold, busy_seconds)
+        corpus = cls(store, conn, ann_threshold, busy_seconds)
         try:
-            corpus._setup()
+            corpus._setup(read_only)
         except BaseException:
             conn.close()
             raise
         return corpus
 
-    def _setup(self) -> None:
+    def _setup(self, read_only: bool = False) -> None:
         conn = self._conn
         try:
-            mode = self._retry(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
-            if str(mode).lower() != "wal":
-                log.warning("%s: WAL journal not available (%s); concurrent use will be slower", self.path, mode)
-            conn.execute("PRAGMA synchronous=NORMAL")
+            if not read_only:
+                mode = self._retry(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+                if str(mode).lower() != "wal":
+                    log.warning("%s: WAL journal not available (%s); concurrent use will be slower", self.path, mode)
+                conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION and read_only:
+                raise StoreError(f"{self.path}: made by an older verify and read-only here, so it cannot be upgraded")
             if version < SCHEMA_VERSION:
                 self._migrate()
             elif version > SCHEMA_VERSION:
@@ -1155,7 +1177,16 @@ def _validate(path: Path) -> None:
         raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise NotAStoreError(f"{path}: not a verify corpus store (not a SQLite database); it was left unchanged")
-    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    try:
+        _validate_tables(path, "mode=ro")
+    except NotAStoreError as exc:
+        if "unable to open database file" not in str(exc):
+            raise
+        _validate_tables(path, "immutable=1")  # a read-only folder: no journal files can be made
+
+
+def _validate_tables(path: Path, mode: str) -> None:
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?" + mode
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
     except sqlite3.Error as exc:
