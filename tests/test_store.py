@@ -427,11 +427,10 @@ def test_a_stored_value_that_does_not_decode_is_a_damaged_store(store: Path, dam
         conn.execute(damage)
     conn.close()
     before = sha(store)
-    with Corpus.open(store, create=False) as corpus:
-        with pytest.raises(NotAStoreError, match="the store is damaged"):
-            corpus.stats()
-            list(corpus.statements())
-            corpus.search(np.ones(32), k=3)
+    with Corpus.open(store, create=False) as corpus, pytest.raises(NotAStoreError, match="the store is damaged"):
+        corpus.stats()
+        list(corpus.statements())
+        corpus.search(np.ones(32), k=3)
     assert sha(store) == before  # reading it changed nothing
 
 
