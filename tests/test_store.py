@@ -445,7 +445,10 @@ def test_a_store_in_a_read_only_folder_is_read_not_written(tmp_path: Path) -> No
         corpus.add_documents(items(3))
         expected = list(corpus.statements())
     if os.geteuid() == 0:  # root writes anywhere; an immutable folder stops even root
-        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False).returncode:
+        if (
+            not shutil.which("chattr")
+            or subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False).returncode
+        ):
             pytest.skip("cannot make a read-only folder here")
     else:
         folder.chmod(0o555)
