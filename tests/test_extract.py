@@ -86,6 +86,8 @@ def test_pronoun_resolved_and_a_title_makes_a_person(extractor):
     assert (first.speaker_id, first.speaker_kind) == ("ines-okafor", SpeakerKind.PERSON)
     assert second.speaker_id == "ines-okafor"
     assert text[second.speaker_span.start : second.speaker_span.end] == "She"
+    (councillor,) = extractor.extract(_doc("Councillor Tomas Reyl said the levee will hold."))
+    assert (councillor.speaker, councillor.speaker_kind) == ("Tomas Reyl", SpeakerKind.PERSON)
 
 
 def test_seed_offsets_point_into_the_text(seed_statements, seed_document):

@@ -35,7 +35,8 @@ TITLE_WORDS = {
     "justice", "chief", "head", "top", "former", "foreign", "defense", "defence", "spokesman", "spokeswoman",
     "spokesperson", "ambassador", "commissioner", "director", "chairman", "chairwoman", "chair", "ceo",
     "lt.", "col.", "adm.", "sgt.", "capt.", "speaker", "leader", "negotiator", "official", "envoy", "deputy",
-    "acting", "senior", "u.n.", "un", "u.s.", "us", "human", "rights", "the", "a", "an", "high",
+    "acting", "senior", "u.n.", "un", "u.s.", "us", "human", "rights", "the", "a", "an", "high", "councillor",
+    "councilor", "councilman", "councilwoman", "sheriff", "mp", "mep", "lawmaker", "assemblyman", "assemblywoman",
 }
 
 # Role nouns whose unnamed bearers are anonymous sources ("a senior official", "two people familiar").
