@@ -418,6 +418,7 @@ def test_spans_none_and_undated(store: Path) -> None:
         "UPDATE statements SET date = 'garbage'",
         "UPDATE vectors SET vector = x'0102'",
         "UPDATE meta SET value = 'abc' WHERE key = 'dimension'",
+        "DELETE FROM meta",
     ],
 )
 def test_a_stored_value_that_does_not_decode_is_a_damaged_store(store: Path, damage: str) -> None:
@@ -427,7 +428,7 @@ def test_a_stored_value_that_does_not_decode_is_a_damaged_store(store: Path, dam
         conn.execute(damage)
     conn.close()
     before = sha(store)
-    with Corpus.open(store, create=False) as corpus, pytest.raises(NotAStoreError, match="the store is damaged"):
+    with pytest.raises(NotAStoreError, match="the store is damaged"), Corpus.open(store, create=False) as corpus:
         corpus.stats()
         list(corpus.statements())
         corpus.search(np.ones(32), k=3)

@@ -568,6 +568,9 @@ class Corpus:
 
     def _load_meta(self) -> None:
         self._meta_cache = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        missing = sorted({"uuid", "statement_count", "document_count"} - set(self._meta_cache))
+        if missing:  # every store has them from its creation on; without them its counts would lie
+            raise NotAStoreError(f"{self.path}: the store is damaged (no {', '.join(missing)} in its meta table)")
         self._data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _meta_value(self, key: str) -> str | None:
