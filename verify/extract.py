@@ -295,7 +295,9 @@ class Extractor:
             candidates.extend(found)
         all_regions = sorted({r for c in candidates for r in c.extras["regions"]})
         # a cue inside someone's quotation is that speaker's hearsay, not the article's attribution
-        candidates = [c for c in candidates if not any(s < c.cue_start and c.cue_end < e for s, e in all_regions)]
+        candidates = [
+            c for c in candidates if not any(s < c.cue_start and c.cue_end < e for s, e in c.extras["regions"])
+        ]  # its own paragraph's quotations: a quotation does not cross paragraphs
         self._continue_quotes(document.text, candidates, all_regions)
         candidates = self._dedupe(candidates)
         for cand in candidates:
@@ -305,6 +307,9 @@ class Extractor:
         candidates = [c for c in candidates if c.speaker_id]
         # "Arakhamia added he hopes to see ...": "hopes" is the same speaker (or a pronoun for
         # them) inside the same statement, not a second statement of its own
+        by_block: dict[int, list[_Candidate]] = {}
+        for cand in candidates:
+            by_block.setdefault(cand.block, []).append(cand)
         candidates = [
             c
             for c in candidates
@@ -313,7 +318,7 @@ class Extractor:
                 and o.content_start <= min(c.cue_start, c.speaker_start)
                 and c.content_end <= o.content_end
                 and (o.speaker_id == c.speaker_id or c.speaker_token.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS)
-                for o in candidates
+                for o in by_block[c.block]  # the outer statement starts in the same paragraph
             )
         ]
         self._resolve_dates(document, candidates, docs)
