@@ -162,9 +162,10 @@ def check(
     """Check articles: who said what, and what contradicts, supports or follows it up.
 
     PATHS are articles (text, Markdown, HTML, JSON, JSONL, CSV), folders of them, or web
-    page URLs (fetched as `verify corpus add` fetches them).  Each statement is compared with the other statements of the inputs and, with --corpus, with
-    its nearest statements in the store; a verdict per statement is printed and written to
-    the reports.  Exit code 1 when a verdict listed in --fail-on is found.
+    page URLs (fetched as `verify corpus add` fetches them).  Each statement is compared
+    with the other statements of the inputs and, with --corpus, with its nearest statements
+    in the store; a verdict per statement is printed and written to the reports.  Exit code
+    1 when a verdict listed in --fail-on is found.
     """
     from .classify import Relater, load_classifier
     from .embed import load_embedder

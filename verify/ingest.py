@@ -42,6 +42,7 @@ __all__ = [
     "iter_documents",
     "iter_json_lines",
     "load_path",
+    "looks_like_url",
     "normalise_newlines",
     "parse_html",
     "parse_text",
@@ -464,6 +465,11 @@ def _looks_like_html(raw: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or "<body" in head or "<head" in head
 
 
+def looks_like_url(text: str) -> bool:
+    """Whether an input names a URL (``scheme://...``) rather than a local path."""
+    return _URL_LIKE.match(text) is not None
+
+
 def article_files(folder: str | Path) -> list[Path]:
     """Files of ``folder`` (recursively, in name order) read as articles: known article
     extensions, not hidden, not README / LICENSE / alias files."""
@@ -484,7 +490,7 @@ def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Ite
     columns: for JSON / JSONL / CSV, field → key or column name (see ``document_from_record``;
     default ``None``: the field names).
     """
-    if isinstance(path, str) and _URL_LIKE.match(path):
+    if isinstance(path, str) and looks_like_url(path):
         scheme, rest = path.split("://", 1)
         if scheme.lower() not in ("http", "https"):
             yield InputFailure(path, f"{scheme}: URLs cannot be fetched (http and https only)")

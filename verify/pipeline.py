@@ -22,7 +22,15 @@ import numpy as np
 
 from .embed import Embedder, embed_text, text_hash
 from .errors import InputError, StoreError, VerifyError
-from .ingest import ARTICLE_SUFFIXES, article_files, document_from_record, iter_json_lines, load_path, read_text_file
+from .ingest import (
+    ARTICLE_SUFFIXES,
+    article_files,
+    document_from_record,
+    iter_json_lines,
+    load_path,
+    looks_like_url,
+    read_text_file,
+)
 from .store import EXPORT_FORMAT, Corpus, is_export_record, read_export_record
 from .types import CheckResult, Document, InputFailure, Statement
 
@@ -140,7 +148,7 @@ def iter_corpus_inputs(sources: Iterable[str | Path | Document | InputFailure]) 
         if isinstance(source, InputFailure):
             yield source
             continue
-        if isinstance(source, str) and "://" in source:  # a URL not fetched: one line naming it as given
+        if isinstance(source, str) and looks_like_url(source):  # not fetched here: one line naming it as given
             yield from (item if isinstance(item, InputFailure) else _Input(item) for item in load_path(source))
             continue
         path = Path(source)
