@@ -144,3 +144,13 @@ def test_urls_that_are_not_read_here_are_named_as_given():
         "ftp://files.example/a.txt": "ftp: URLs cannot be fetched (http and https only)",
         "https://x.example/a": "a web page: `verify check` and `verify corpus add` fetch it",
     }
+
+
+def test_an_html_page_too_large_to_extract_is_one_failure(tmp_path, monkeypatch):
+    import verify.ingest
+
+    monkeypatch.setattr(verify.ingest, "MAX_HTML_CHARS", 1_000)
+    page = tmp_path / "dump.html"
+    page.write_text("<html><body>" + "<p>Ana Brel said the pier is safe.</p>" * 100 + "</body></html>", encoding="utf-8")
+    (failure,) = list(load_path(page))
+    assert isinstance(failure, InputFailure) and "HTML page too large to extract" in failure.message

@@ -301,3 +301,13 @@ def test_local_documents_are_linked_relative_to_the_report(tmp_path, monkeypatch
     hrefs = tree.xpath('//li[@id="s1"]//p[@class="src"]/a/@href')
     assert hrefs == ["../articles/pier.txt"]
     assert "articles/pier.txt:1:" in _text(tree.xpath('//li[@id="s1"]//p[@class="src"]')[0])
+
+
+def test_shorten_cuts_between_words_where_it_can():
+    from verify.report.common import shorten
+
+    assert shorten("model: contradiction 0.08, entailment 0.90", 25) == "model: contradiction…"
+    assert shorten("Ukrainian and Russian negotiators", 12) == "Ukrainian…"
+    assert shorten("abcdefghijklmnopqrstuvwxyz", 10) == "abcdefghi…"  # no space near the end: cut in the word
+    assert shorten("short  line", 40) == "short line"
+    assert all(len(shorten("word " * 40, w)) <= w for w in range(2, 60))

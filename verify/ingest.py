@@ -35,6 +35,7 @@ from .types import Document, InputFailure
 __all__ = [
     "ARTICLE_SUFFIXES",
     "MAX_FILE_BYTES",
+    "MAX_HTML_CHARS",
     "article_files",
     "decode_bytes",
     "document_from_record",
@@ -52,6 +53,9 @@ __all__ = [
 log = logging.getLogger("verify")
 
 MAX_FILE_BYTES = 50_000_000
+#: Largest HTML page extracted (the web fetcher's default size limit too): trafilatura needs
+#: about 3 s per MB, and a page this size is a data dump, not an article.
+MAX_HTML_CHARS = 10_000_000
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -232,6 +236,8 @@ def parse_html(raw: str, origin: str = "<html>", url: str | None = None) -> Docu
         import trafilatura
     except ImportError:  # pragma: no cover - a dependency of the package
         raise InputError(origin, "HTML input needs trafilatura: pip install trafilatura") from None
+    if len(raw) > MAX_HTML_CHARS:
+        raise InputError(origin, f"HTML page too large to extract ({len(raw):,} characters; limit {MAX_HTML_CHARS:,})")
     if "<" not in raw[:4096] and "<" not in raw:
         raise FormatError(origin, "not HTML (no markup found)")
     try:

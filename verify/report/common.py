@@ -137,11 +137,16 @@ def one_line(text: object) -> str:
 
 
 def shorten(text: object, width: int) -> str:
-    """``one_line(text)`` cut to at most ``width`` characters, ending with "…" when cut."""
+    """``one_line(text)`` cut to at most ``width`` characters, ending with "…" when cut; the
+    cut falls between words when one ends in the last fifth (no "contradicti…")."""
     line = one_line(text)
     if len(line) <= width:
         return line
-    return line[: max(1, width - 1)].rstrip() + "…"
+    head = line[: max(1, width - 1)]
+    space = head.rfind(" ")
+    if space >= len(head) * 4 // 5 and not line[len(head)].isspace():
+        head = head[:space]
+    return head.rstrip() + "…"
 
 
 _VERDICT_TITLES = {
