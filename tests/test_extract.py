@@ -88,6 +88,9 @@ def test_pronoun_resolved_and_a_title_makes_a_person(extractor):
     assert text[second.speaker_span.start : second.speaker_span.end] == "She"
     (councillor,) = extractor.extract(_doc("Councillor Tomas Reyl said the levee will hold."))
     assert (councillor.speaker, councillor.speaker_kind) == ("Tomas Reyl", SpeakerKind.PERSON)
+    for body in ("Justice Department", "Justice Ministry"):  # a title word that names a body
+        (statement,) = extractor.extract(_doc(f"The {body} said the case is closed."))
+        assert (statement.speaker, statement.speaker_kind) == (body, SpeakerKind.ORGANISATION)
 
 
 def test_seed_offsets_point_into_the_text(seed_statements, seed_document):

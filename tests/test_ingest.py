@@ -121,12 +121,16 @@ def test_json_nested_too_deep_or_empty_is_one_failure_each(tmp_path):
 
 def test_a_folder_gives_its_article_files_and_wrong_field_types_are_named(tmp_path):
     (tmp_path / "a.txt").write_text("Ana Brel said the pier is safe.", encoding="utf-8")
+    (tmp_path / "authors-guild-sues.txt").write_text("The guild said it will sue.", encoding="utf-8")
     (tmp_path / "README.md").write_text("How this folder was made.", encoding="utf-8")
     (tmp_path / "aliases.toml").write_text("[actors]", encoding="utf-8")
     (tmp_path / "photo.bin").write_bytes(b"\x00\x01" * 10)
     (tmp_path / "b.json").write_text('[{"text": 12345}, {"body": ["a", "list"]}]', encoding="utf-8")
     items = list(load_path(tmp_path))
-    assert [d.text for d in items if isinstance(d, Document)] == ["Ana Brel said the pier is safe."]
+    assert [d.text for d in items if isinstance(d, Document)] == [
+        "Ana Brel said the pier is safe.",
+        "The guild said it will sue.",  # an article whose name starts like AUTHORS is still one
+    ]
     assert [f.message for f in items if isinstance(f, InputFailure)] == [
         "field 'text' holds a number, not text",
         "field 'body' holds a list, not text",
@@ -138,9 +142,12 @@ def test_a_folder_gives_its_article_files_and_wrong_field_types_are_named(tmp_pa
 
 
 def test_urls_that_are_not_read_here_are_named_as_given():
-    failures = {f.origin: f.message for f in iter_documents(["http://", "ftp://files.example/a.txt", "https://x.example/a"])}
+    urls = ["http://", "http:///page", "https://[bad/x", "ftp://files.example/a.txt", "https://x.example/a"]
+    failures = {f.origin: f.message for f in iter_documents(urls)}
     assert failures == {
-        "http://": "a URL with no host",
+        "http://": "not a URL that can be fetched (no valid host)",
+        "http:///page": "not a URL that can be fetched (no valid host)",
+        "https://[bad/x": "not a URL that can be fetched (no valid host)",
         "ftp://files.example/a.txt": "ftp: URLs cannot be fetched (http and https only)",
         "https://x.example/a": "a web page: `verify check` and `verify corpus add` fetch it",
     }

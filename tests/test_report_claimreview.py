@@ -87,10 +87,10 @@ def test_appearance_url_report_url_and_review_date():
 
 
 def test_only_http_links_and_report_urls():
+    from dataclasses import replace
+
     from verify.errors import ConfigError
     from verify.report.options import emit_reports
-
-    from dataclasses import replace
 
     result = sample_result(6, hostile=True)
     checked = next(v for v in result.verdicts if v.label is not VerdictLabel.NO_EVIDENCE).statement.document_id

@@ -419,6 +419,7 @@ def test_spans_none_and_undated(store: Path) -> None:
         "UPDATE vectors SET vector = x'0102'",
         "UPDATE meta SET value = 'abc' WHERE key = 'dimension'",
         "DELETE FROM meta",
+        "UPDATE documents SET date = 'garbage'",
     ],
 )
 def test_a_stored_value_that_does_not_decode_is_a_damaged_store(store: Path, damage: str) -> None:
@@ -432,6 +433,7 @@ def test_a_stored_value_that_does_not_decode_is_a_damaged_store(store: Path, dam
         corpus.stats()
         list(corpus.statements())
         corpus.search(np.ones(32), k=3)
+        list(corpus.documents())
     assert sha(store) == before  # reading it changed nothing
 
 

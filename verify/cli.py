@@ -4,7 +4,7 @@ Heavy modules (spaCy, torch, the models) are imported inside the commands so tha
 ``verify --help`` answers at once.
 
 Exit codes: 0 clean; 1 findings at or above ``--fail-on`` (``check``); 2 usage errors or
-an input that could not be processed (each named on its own line on stderr).
+an input that could not be processed (each named on its own line on stderr); 130 interrupted.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def _corpus_sources(
 
     from .feeds import read_url_file
     from .fetch import is_http_url, iter_web_documents
-    from .ingest import CSV_SUFFIXES, FIELDS, JSONL_SUFFIXES, load_path
+    from .ingest import CSV_SUFFIXES, FIELDS, JSONL_SUFFIXES, load_path, looks_like_url
     from .pipeline import article_files
 
     columns = {field: web[f"csv_{field}_column"] for field in FIELDS if web.get(f"csv_{field}_column")}
@@ -118,7 +118,7 @@ def _corpus_sources(
     for path in paths:
         if is_http_url(path):
             continue
-        if not columns:
+        if not columns or looks_like_url(path):  # a URL not fetched: named as given by the pipeline
             yield path
             continue
         files = article_files(path) if Path(path).is_dir() else [Path(path)]

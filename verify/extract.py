@@ -83,6 +83,8 @@ PERSON_TITLES = {
     "ms", "dr.", "dr", "prof.", "professor", "chancellor", "judge", "justice", "ambassador", "commissioner",
     "spokesman", "spokeswoman", "spokesperson", "councillor", "councilor", "sheriff", "rep.", "representative",
 }  # fmt: skip
+# heads that make "Justice Department", "Prime Minister's Office" a body, whatever the title word
+_BODY_NOUNS = {"department", "ministry", "office", "court", "commission", "council", "committee", "agency"}
 _GROUP_PRONOUNS = {"they", "them"}
 _THING_PRONOUNS = {"it"}
 
@@ -878,8 +880,11 @@ class Extractor:
                             head_ent = ent
         if head_ent is not None and head_ent.label_ == "PERSON":
             return self._strip_titles(head_ent.text), SpeakerKind.PERSON
-        if tok.pos_ == "PROPN" and any(
-            t.i < tok.i and t.dep_ == "compound" and t.lower_ in PERSON_TITLES for t in tok.children
+        if (
+            tok.pos_ == "PROPN"
+            and (head_ent is None or head_ent.label_ != "ORG")
+            and tok.lemma_.lower() not in ORGANISATION_NOUNS | GOVERNMENT_WORDS | _BODY_NOUNS
+            and any(t.i < tok.i and t.dep_ == "compound" and t.lower_ in PERSON_TITLES for t in tok.children)
         ):
             # "Mayor Ana Brel", a name the parser does not know as a person: the title says it is one
             names = [t for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound", "flat") or t.i == tok.i]

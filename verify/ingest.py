@@ -24,10 +24,10 @@ import io
 import json
 import logging
 import re
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import DecodeError, EmptyInputError, FormatError, InputError
 from .types import Document, InputFailure
@@ -69,7 +69,10 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|
 ARTICLE_SUFFIXES = frozenset(
     {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
 )
-_NOT_ARTICLE = re.compile(r"^(readme|licen[cs]e|copying|changelog|notice|authors|contributing)\b|alias", re.IGNORECASE)
+_NOT_ARTICLE = re.compile(
+    r"^(?:readme|licen[cs]e|copying|changelog|notice|authors|contributing)(?:\.\w+)?$|(?:^|[._-])alias(?:es)?(?:[._-]|$)",
+    re.IGNORECASE,
+)  # README.md, LICENSE.txt, aliases.tsv, speaker-aliases.json; not "authors-guild-sues.txt"
 _TEXT_KEYS = ("text", "body", "content", "articleBody")
 _TOO_DEEP = "malformed JSON (nested too deeply to read)"
 _URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -118,10 +121,7 @@ def read_text_file(path: Path, warn: bool = True) -> str:
     ``decode_bytes``)."""
     origin = str(path)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-            raise InputError(origin, "not a regular file (a pipe or device is not read)")
-        size = info.st_size
+        size = path.stat().st_size  # a pipe (`/dev/stdin`) reads as 0 here and is read as it comes
         if size > MAX_FILE_BYTES:
             raise InputError(origin, f"file too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})")
         data = path.read_bytes()
@@ -497,11 +497,15 @@ def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Ite
     default ``None``: the field names).
     """
     if isinstance(path, str) and looks_like_url(path):
-        scheme, rest = path.split("://", 1)
+        scheme = path.split("://", 1)[0]
+        try:
+            host = urlsplit(path).hostname
+        except ValueError:
+            host = None
         if scheme.lower() not in ("http", "https"):
             yield InputFailure(path, f"{scheme}: URLs cannot be fetched (http and https only)")
-        elif not rest.strip("/"):
-            yield InputFailure(path, "a URL with no host")
+        elif not host:
+            yield InputFailure(path, "not a URL that can be fetched (no valid host)")
         else:
             yield InputFailure(path, "a web page: `verify check` and `verify corpus add` fetch it")
         return

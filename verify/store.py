@@ -489,8 +489,9 @@ class Corpus:
         try:
             return cls._connect(store, threshold, busy_seconds, read_only=False)
         except StoreError as exc:
-            if not exists or "unable to open database file" not in str(exc):
-                raise
+            unsaved = Path(f"{store}-wal").is_file() and Path(f"{store}-wal").stat().st_size > 0
+            if not exists or unsaved or "unable to open database file" not in str(exc):
+                raise  # with a write-ahead log left beside it, the file alone would be out of date
             # a store in a folder this user cannot write to (a read-only share): read it as it is,
             # without the journal files a writer needs; writing to it then fails with one error line
             try:
@@ -647,6 +648,8 @@ class Corpus:
             raise StoreError(f"{self.path}: {doing}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise NotAStoreError(f"{self.path}: {doing}: the store is damaged ({exc})") from None
+        except UnicodeEncodeError:  # the output cannot take the text (an export to an ASCII stdout)
+            raise
         except (ValueError, TypeError, OverflowError) as exc:  # a stored value that does not decode
             raise NotAStoreError(f"{self.path}: {doing}: the store is damaged ({exc})") from None
 
@@ -698,14 +701,14 @@ class Corpus:
             row = self._conn.execute(
                 f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (document_id,)
             ).fetchone()
-        return _document_from_row(row) if row else None
+            return _document_from_row(row) if row else None
 
     def documents(self) -> Iterator[Document]:
         """Every stored document, in the order they were added."""
         with self._errors("reading"):
             rows = self._conn.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents ORDER BY rowid").fetchall()
-        for row in rows:
-            yield _document_from_row(row)
+            for row in rows:
+                yield _document_from_row(row)
 
     def get_statement(self, statement_id: str) -> Statement | None:
         """The stored statement with this id, or ``None``."""
@@ -713,7 +716,7 @@ class Corpus:
             row = self._conn.execute(
                 f"SELECT {_STATEMENT_COLUMNS} FROM statements WHERE id = ?", (statement_id,)
             ).fetchone()
-        return _statement_from_row(row) if row else None
+            return _statement_from_row(row) if row else None
 
     def statements(self, document_id: str | None = None) -> Iterator[Statement]:
         """Stored statements in the order they were added; only one document's when
@@ -945,7 +948,7 @@ class Corpus:
             params.append(model_id)
         with self._errors("reading"):
             rows = self._conn.execute(query + " ORDER BY probability DESC, target_id", params).fetchall()
-        return [Relation(r[0], r[1], RelationLabel(r[2]), r[3], json.loads(r[4]), r[5], bool(r[6])) for r in rows]
+            return [Relation(r[0], r[1], RelationLabel(r[2]), r[3], json.loads(r[4]), r[5], bool(r[6])) for r in rows]
 
     # -- search ------------------------------------------------------------------------------------
     def _vector_index(self) -> VectorIndex | None:
