@@ -31,6 +31,7 @@ from .speakers import (
     ANONYMOUS_NOUNS,
     GOVERNMENT_WORDS,
     ORGANISATION_NOUNS,
+    PERSON_TITLES,
     TITLE_WORDS,
     Aliases,
     normalise_name,
@@ -77,15 +78,10 @@ _OCCASION_NOUNS = {
 _BULLETS = "•·▪‣◦*-–—"
 _FIRST_PERSON = {"i", "we", "you", "me", "us"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
-# titles only a person bears (TITLE_WORDS also holds "the", "foreign", "u.s." ...)
-PERSON_TITLES = {
-    "president", "minister", "senator", "sen.", "governor", "gov.", "mayor", "mr.", "mr", "mrs.", "mrs", "ms.",
-    "ms", "dr.", "dr", "prof.", "professor", "chancellor", "judge", "justice", "ambassador", "commissioner",
-    "spokesman", "spokeswoman", "spokesperson", "councillor", "councilor", "sheriff", "rep.", "representative",
-}  # fmt: skip
 # heads that make "Justice Department", "Prime Minister's Office" a body, whatever the title word
 _BODY_NOUNS = {"department", "ministry", "office", "court", "commission", "council", "committee", "agency"}
 _GROUP_PRONOUNS = {"they", "them"}
+_SPEAKER_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS
 _THING_PRONOUNS = {"it"}
 
 
@@ -319,7 +315,7 @@ class Extractor:
                 o is not c
                 and o.content_start <= min(c.cue_start, c.speaker_start)
                 and c.content_end <= o.content_end
-                and (o.speaker_id == c.speaker_id or c.speaker_token.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS)
+                and (o.speaker_id == c.speaker_id or c.speaker_token.lower_ in _SPEAKER_PRONOUNS)
                 for o in by_block[c.block]  # the outer statement starts in the same paragraph
             )
         ]

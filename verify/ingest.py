@@ -36,6 +36,7 @@ __all__ = [
     "ARTICLE_SUFFIXES",
     "MAX_FILE_BYTES",
     "MAX_HTML_CHARS",
+    "NO_ARTICLE_FILES",
     "article_files",
     "decode_bytes",
     "document_from_record",
@@ -69,6 +70,7 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|
 ARTICLE_SUFFIXES = frozenset(
     {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
 )
+NO_ARTICLE_FILES = f"folder holds no article files ({', '.join(sorted(ARTICLE_SUFFIXES))})"
 _NOT_ARTICLE = re.compile(
     r"^(?:readme|licen[cs]e|copying|changelog|notice|authors|contributing)(?:\.\w+)?$|(?:^|[._-])alias(?:es)?(?:[._-]|$)",
     re.IGNORECASE,
@@ -514,7 +516,7 @@ def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Ite
     if path.is_dir():
         files = article_files(path)
         if not files:
-            yield InputFailure(origin, f"folder holds no article files ({', '.join(sorted(ARTICLE_SUFFIXES))})")
+            yield InputFailure(origin, NO_ARTICLE_FILES)
         for file in files:
             yield from load_path(file, columns)
         return

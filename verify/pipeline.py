@@ -23,7 +23,7 @@ import numpy as np
 from .embed import Embedder, embed_text, text_hash
 from .errors import InputError, StoreError, VerifyError
 from .ingest import (
-    ARTICLE_SUFFIXES,
+    NO_ARTICLE_FILES,
     article_files,
     document_from_record,
     iter_json_lines,
@@ -155,7 +155,7 @@ def iter_corpus_inputs(sources: Iterable[str | Path | Document | InputFailure]) 
         if path.is_dir():
             files = article_files(path)
             if not files:
-                yield InputFailure(str(path), f"folder holds no article files ({', '.join(sorted(ARTICLE_SUFFIXES))})")
+                yield InputFailure(str(path), NO_ARTICLE_FILES)
             for file in files:
                 yield from _read_path(file)
         else:

@@ -26,17 +26,22 @@ from pathlib import Path
 from .errors import ConfigError
 from .types import SpeakerKind
 
-__all__ = ["ANONYMOUS_NOUNS", "GOVERNMENT_WORDS", "ORGANISATION_NOUNS", "TITLE_WORDS", "Aliases", "normalise_name", "slugify"]
+__all__ = ["ANONYMOUS_NOUNS", "GOVERNMENT_WORDS", "ORGANISATION_NOUNS", "PERSON_TITLES", "TITLE_WORDS", "Aliases", "normalise_name", "slugify"]
 
-TITLE_WORDS = {
-    "president", "vice", "prime", "minister", "secretary", "general", "gen.", "gen", "sen.", "sen", "senator",
-    "rep.", "rep", "representative", "gov.", "gov", "governor", "mayor", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
-    "dr.", "dr", "prof.", "professor", "chancellor", "king", "queen", "prince", "princess", "pope", "judge",
-    "justice", "chief", "head", "top", "former", "foreign", "defense", "defence", "spokesman", "spokeswoman",
-    "spokesperson", "ambassador", "commissioner", "director", "chairman", "chairwoman", "chair", "ceo",
-    "lt.", "col.", "adm.", "sgt.", "capt.", "speaker", "leader", "negotiator", "official", "envoy", "deputy",
-    "acting", "senior", "u.n.", "un", "u.s.", "us", "human", "rights", "the", "a", "an", "high", "councillor",
-    "councilor", "councilman", "councilwoman", "sheriff", "mp", "mep", "lawmaker", "assemblyman", "assemblywoman",
+# Titles only a person bears: before an unknown name they make it a person ("Mayor Ana Brel").
+PERSON_TITLES = {
+    "president", "minister", "senator", "sen.", "governor", "gov.", "mayor", "mr.", "mr", "mrs.", "mrs", "ms.",
+    "ms", "dr.", "dr", "prof.", "professor", "chancellor", "judge", "justice", "ambassador", "commissioner",
+    "spokesman", "spokeswoman", "spokesperson", "councillor", "councilor", "sheriff", "rep.", "representative",
+}
+# Words stripped from the front of a speaker's name: those titles, and other titles and words
+# that go before names ("the", "former", "U.S.").
+TITLE_WORDS = PERSON_TITLES | {
+    "vice", "prime", "secretary", "general", "gen.", "gen", "sen", "rep", "gov", "king", "queen", "prince",
+    "princess", "pope", "chief", "head", "top", "former", "foreign", "defense", "defence", "director", "chairman",
+    "chairwoman", "chair", "ceo", "lt.", "col.", "adm.", "sgt.", "capt.", "speaker", "leader", "negotiator",
+    "official", "envoy", "deputy", "acting", "senior", "u.n.", "un", "u.s.", "us", "human", "rights", "the", "a",
+    "an", "high", "councilman", "councilwoman", "mp", "mep", "lawmaker", "assemblyman", "assemblywoman",
 }
 
 # Role nouns whose unnamed bearers are anonymous sources ("a senior official", "two people familiar").

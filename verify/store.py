@@ -490,7 +490,7 @@ class Corpus:
             return cls._connect(store, threshold, busy_seconds, read_only=False)
         except StoreError as exc:
             unsaved = Path(f"{store}-wal").is_file() and Path(f"{store}-wal").stat().st_size > 0
-            if not exists or unsaved or "unable to open database file" not in str(exc):
+            if not exists or unsaved or not _cannot_open(exc):
                 raise  # with a write-ahead log left beside it, the file alone would be out of date
             # a store in a folder this user cannot write to (a read-only share): read it as it is,
             # without the journal files a writer needs; writing to it then fails with one error line
@@ -1174,6 +1174,12 @@ class _Connection:
                 self._conn.execute(statement)
 
 
+def _cannot_open(exc: Exception) -> bool:
+    """SQLite could not open the file as asked: in a folder this user cannot write to, a store
+    in WAL mode cannot make its journal files (read it immutable instead)."""
+    return "unable to open database file" in str(exc)
+
+
 def _validate(path: Path) -> None:
     """Refuse (``NotAStoreError``) a file that is not a verify store, touching nothing."""
     try:
@@ -1186,7 +1192,7 @@ def _validate(path: Path) -> None:
     try:
         _validate_tables(path, "mode=ro")
     except NotAStoreError as exc:
-        if "unable to open database file" not in str(exc):
+        if not _cannot_open(exc):
             raise
         _validate_tables(path, "immutable=1")  # a read-only folder: no journal files can be made
 

@@ -55,8 +55,9 @@ def _appearance(document: Document | None) -> dict[str, Any] | None:
     if document is None:
         return None
     work: dict[str, Any] = {"@type": "NewsArticle" if document.source else "CreativeWork"}
-    if http_url(document.url):
-        work["url"] = http_url(document.url)
+    url = http_url(document.url)
+    if url:
+        work["url"] = url
     if document.title:
         work["headline"] = one_line(document.title)
     if document.source:
