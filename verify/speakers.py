@@ -26,7 +26,17 @@ from pathlib import Path
 from .errors import ConfigError
 from .types import SpeakerKind
 
-__all__ = ["ANONYMOUS_NOUNS", "GOVERNMENT_WORDS", "ORGANISATION_NOUNS", "PERSON_TITLES", "TITLE_WORDS", "Aliases", "normalise_name", "slugify"]
+__all__ = [
+    "ANONYMOUS_NOUNS",
+    "GENDERED_WORDS",
+    "GOVERNMENT_WORDS",
+    "ORGANISATION_NOUNS",
+    "PERSON_TITLES",
+    "TITLE_WORDS",
+    "Aliases",
+    "normalise_name",
+    "slugify",
+]
 
 # Titles only a person bears: before an unknown name they make it a person ("Mayor Ana Brel").
 PERSON_TITLES = {
@@ -42,6 +52,22 @@ TITLE_WORDS = PERSON_TITLES | {
     "chairwoman", "chair", "ceo", "lt.", "col.", "adm.", "sgt.", "capt.", "speaker", "leader", "negotiator",
     "official", "envoy", "deputy", "acting", "senior", "u.n.", "un", "u.s.", "us", "human", "rights", "the", "a",
     "an", "high", "councilman", "councilwoman", "mp", "mep", "lawmaker", "assemblyman", "assemblywoman",
+}
+
+# Titles and role nouns that tell which pronoun ("he" or "she") can stand for the person they
+# name ("Ms. Okafor", "a spokeswoman, Anna White,"); nothing is guessed from first names.
+GENDERED_WORDS = {
+    **dict.fromkeys(
+        ["mr", "sir", "lord", "king", "prince", "duke", "spokesman", "chairman", "councilman", "congressman",
+         "assemblyman", "businessman", "father", "brother", "son", "husband", "grandfather", "uncle", "widower"],
+        "m",
+    ),
+    **dict.fromkeys(
+        ["mrs", "ms", "miss", "madam", "lady", "dame", "queen", "princess", "duchess", "baroness", "spokeswoman",
+         "chairwoman", "councilwoman", "congresswoman", "assemblywoman", "businesswoman", "mother", "sister",
+         "daughter", "wife", "grandmother", "aunt", "widow", "actress"],
+        "f",
+    ),
 }
 
 # Role nouns whose unnamed bearers are anonymous sources ("a senior official", "two people familiar").
