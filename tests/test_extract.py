@@ -224,12 +224,34 @@ def test_day_right_after_the_cue_is_the_date_not_the_content(extractor):
     (statement,) = extractor.extract(_doc("The drivers' union said Monday the strike would go on."))
     assert statement.content.startswith("the strike")
     assert statement.date == dt.date(2024, 4, 29)
-    assert statement.speaker_id == "drivers-union"
+    assert statement.speaker == "drivers' union" and statement.speaker_id.endswith("-drivers-union")
 
 
 def test_placing_possessive_is_not_part_of_the_speaker(extractor):
     (statement,) = extractor.extract(_doc("The country's central bank said prices were rising."))
-    assert statement.speaker_id == "central-bank"
+    assert statement.speaker_id.endswith("-central-bank") and "country" not in statement.speaker_id
+    (statement,) = extractor.extract(_doc("Russia's central bank said prices were rising."))
+    assert statement.speaker_id == "russia-central-bank"  # a name: the same bank in every document
+
+
+def test_an_unnamed_speaker_is_nobody_else_in_another_document(extractor):
+    # "the report" or "the union" of one article is not that of another: two reports that
+    # disagree must not read as one speaker contradicting itself
+    texts = {
+        "a": "The report said the Tarn bridge is safe. The union said the strike is over.",
+        "b": "The report said the Tarn bridge is unsafe. The union said the strike goes on.",
+    }
+    ids = {
+        name: {s.speaker: s.speaker_id for s in extractor.extract(Document(id=name * 16, text=text))}
+        for name, text in texts.items()
+    }
+    assert set(ids["a"]) == set(ids["b"]) == {"report", "union"}
+    for speaker in ("report", "union"):
+        assert ids["a"][speaker] != ids["b"][speaker]
+    (again,) = [s for s in extractor.extract(Document(id="a" * 16, text=texts["a"])) if s.speaker == "union"]
+    assert again.speaker_id == ids["a"]["union"]  # one id within its document, run after run
+    named = [s.speaker_id for s in extractor.extract(_doc("The Velmar Port Authority said the harbour is open."))]
+    assert named == ["velmar-port-authority"]
 
 
 def test_double_apostrophe_quotes_continue_after_the_cue(extractor):

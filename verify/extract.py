@@ -89,6 +89,7 @@ _BODY_NOUNS = {"department", "ministry", "office", "court", "commission", "counc
 _GROUP_PRONOUNS = {"they", "them"}
 _SPEAKER_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS
 _THING_PRONOUNS = {"it"}
+_NAME_ENTITIES = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 # How many sentences back a "he" or "she" looks for the person it stands for before falling back
 # to the last compatible speaker of the document.
@@ -865,15 +866,25 @@ class Extractor:
                 cand.speaker_name, cand.speaker_id, cand.speaker_kind = previous.speaker_name, previous.speaker_id, previous.speaker_kind
                 cand.confidence = 0.75
                 return
+        named = self._is_named(tok)
         if kind is not SpeakerKind.PERSON and " " not in name:
             # a surname the tagger took for an organisation: "Brisk said" after "Anna Brisk"
             known = persons.get(name.lower()) or self._known_names.get(name.lower())
             if known:
-                name, kind = known, SpeakerKind.PERSON
+                name, kind, named = known, SpeakerKind.PERSON, True
         alias = self.aliases.lookup(name) or self.aliases.lookup(surface)
         if alias is not None:
             actor_id, alias_kind = alias
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, actor_id, alias_kind or kind
+        elif kind is SpeakerKind.ANONYMOUS:
+            cand.speaker_name = name
+            cand.speaker_id = f"anonymous-{document.id[:8]}-{slugify(name)}"
+            cand.speaker_kind = kind
+        elif not named:
+            # "the union", "the report", "residents", "the billionaire businessman": which one
+            # is known only within this document, so the id is the document's own; a namesake
+            # in another document is someone else (else two unions would contradict themselves)
+            cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, f"unnamed-{document.id[:8]}-{slugify(name)}", kind
         elif kind is SpeakerKind.PERSON:
             parts = name.split()
             if len(parts) == 1:
@@ -881,16 +892,19 @@ class Extractor:
             else:
                 self._known_names[parts[-1].lower()] = name
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
-        elif kind is SpeakerKind.ANONYMOUS:
-            cand.speaker_name = name
-            cand.speaker_id = f"anonymous-{document.id[:8]}-{slugify(name)}"
-            cand.speaker_kind = kind
         else:
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
         cand.confidence = {"verb": 0.9, "according": 0.85, "nominal": 0.7, "belief": 0.6}[cand.kind]
         gender = self._gender_of(tok) if cand.speaker_kind is SpeakerKind.PERSON else None
         if gender:
             self._note_gender(cand.speaker_id, gender)
+
+    @staticmethod
+    def _is_named(tok: Token) -> bool:
+        """Whether a speaker phrase headed by ``tok`` carries a name: a proper noun or a named
+        entity in its head or the words before it ("the Velmar Port Authority", "Russia's
+        central bank"; not "the union", "the country's central bank")."""
+        return any(t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTITIES for t in tok.subtree if t.i <= tok.i)
 
     def _classify(self, tok: Token, surface: str, cand: _Candidate) -> tuple[str, SpeakerKind]:
         """(name, kind) of a speaker noun phrase headed by ``tok``."""
