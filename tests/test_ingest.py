@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,21 @@ def test_an_html_page_too_large_to_extract_is_one_failure(tmp_path, monkeypatch)
     page.write_text("<html><body>" + "<p>Ana Brel said the pier is safe.</p>" * 100 + "</body></html>", encoding="utf-8")
     (failure,) = list(load_path(page))
     assert isinstance(failure, InputFailure) and "HTML page too large to extract" in failure.message
+
+
+def test_a_date_in_the_file_name_when_the_file_gives_none(tmp_path, extractor):
+    body = "The harbour board said on Wednesday that the east pier will close in June.\n"
+    (tmp_path / "2024-05-02-harbour.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "nyt_2015-11-24_pier.txt").write_text("date 2016-01-05\n" + body, encoding="utf-8")
+    (tmp_path / "2024-13-45-not-a-day.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "story-20240502.txt").write_text(body, encoding="utf-8")  # no separators: not read
+    found = {Path(d.origin).name: d for d in iter_documents([tmp_path])}
+    named = found["2024-05-02-harbour.txt"]
+    assert (named.date, named.date_basis) == (dt.date(2024, 5, 2), "from the file name")
+    assert (found["nyt_2015-11-24_pier.txt"].date, found["nyt_2015-11-24_pier.txt"].date_basis) == (dt.date(2016, 1, 5), "")
+    assert found["2024-13-45-not-a-day.txt"].date is None and found["story-20240502.txt"].date is None
+    (statement,) = extractor.extract(named)
+    assert statement.date == dt.date(2024, 5, 1)  # "Wednesday" before a Thursday publication
+    text = "The harbour board said the east pier will close."
+    (plain,) = extractor.extract(Document(id="y" * 16, text=text, date=named.date, date_basis=named.date_basis))
+    assert (plain.date, plain.date_basis) == (dt.date(2024, 5, 2), "publication date (from the file name)")

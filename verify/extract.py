@@ -1119,7 +1119,8 @@ class Extractor:
                 nearest = min(same, key=lambda c: abs(c.cue_start - cand.cue_start))
                 cand.date, cand.date_basis = nearest.date, "same speaker, same paragraph: " + nearest.date_basis
             elif document.date is not None:
-                cand.date, cand.date_basis = document.date, "publication date"
+                basis = f"publication date ({document.date_basis})" if document.date_basis else "publication date"
+                cand.date, cand.date_basis = document.date, basis
 
     def _statement(self, document: Document, cand: _Candidate) -> Statement:
         text = document.text

@@ -6,6 +6,9 @@ Formats, chosen by extension (content sniffing for the rest):
   matter block (``---`` lines around ``key: value`` pairs: title, source, url, date, author).
 - ``.html`` / ``.htm``: main text, title, author and publication date extracted with
   trafilatura and htmldate.
+
+A text or HTML file that gives no date of its own takes one written in its file name
+("2022-03-31-ukraine.txt", "nyt_2015-11-24_story.html"), and says so (``Document.date_basis``).
 - ``.jsonl`` / ``.ndjson``: one article object per line; ``.json``: one object or a list.
   Keys: ``text`` (or ``body`` / ``content``), ``title``, ``source``, ``url``, ``date``,
   ``author``; ``columns`` maps them to other key names.
@@ -25,6 +28,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +42,7 @@ __all__ = [
     "MAX_HTML_CHARS",
     "NO_ARTICLE_FILES",
     "article_files",
+    "date_in_name",
     "decode_bytes",
     "document_from_record",
     "iter_csv",
@@ -537,11 +542,27 @@ def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Ite
         return
     try:
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_like_html(raw)):
-            yield parse_html(raw, origin)
+            document = parse_html(raw, origin)
         else:
-            yield parse_text(raw, origin)
+            document = parse_text(raw, origin)
     except InputError as exc:
         yield InputFailure(exc.origin, exc.message)
+        return
+    named = date_in_name(path.name) if document.date is None else None
+    yield replace(document, date=named, date_basis="from the file name") if named else document
+
+
+_NAME_DATE = re.compile(r"(?<![0-9])((?:18|19|20)[0-9]{2})[-_.]([0-9]{2})[-_.]([0-9]{2})(?![0-9])")
+
+
+def date_in_name(name: str) -> dt.date | None:
+    """A date written ``YYYY-MM-DD`` (or with ``_`` or ``.``) in a file name, if it is a real day."""
+    for match in _NAME_DATE.finditer(name):
+        try:
+            return dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            continue
+    return None
 
 
 def iter_documents(

@@ -118,6 +118,10 @@ class Document:
     text: the normalised body text; every ``Span`` points into it.
     title, source (outlet), url, author: metadata when known.
     date: publication date when known.
+    date_basis: how ``date`` was found when not given with the article itself (its header,
+        metadata or fields): "from the file name" ("2022-03-31-ukraine.txt"); else "".  Not
+        part of the document's record (``to_dict``, the store): the statements dated by it
+        carry it in their own ``date_basis``.
     origin: where it came from (a file path or a URL), for error messages and reports.
     origin_offset: characters of the original file that precede ``text`` (a header line),
         its line ends read as ``\n`` (``verify.ingest.normalise_newlines``), so that a span
@@ -134,6 +138,7 @@ class Document:
     date: dt.date | None = None
     origin: str | None = None
     origin_offset: int | None = None
+    date_basis: str = ""
 
     @staticmethod
     def make_id(text: str) -> str:
@@ -141,7 +146,9 @@ class Document:
         return content_hash(" ".join(text.split()))
 
     def to_dict(self) -> dict[str, Any]:
-        return _to_dict(self)
+        data = _to_dict(self)
+        del data["date_basis"]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Document:
