@@ -357,7 +357,9 @@ def test_pronoun_skips_a_person_only_mentioned_in_its_own_sentence(extractor):
     )
     statements = extractor.extract(_doc(text))
     assert _speaker_of(statements, "could not wait") == "ada-brenner"
-    text = "Mayor Ilse Dalen said Governor Piet Rusk must pay for the repairs. She added that the city had no money left."
+    text = (
+        "Mayor Ilse Dalen said Governor Piet Rusk must pay for the repairs. She added that the city had no money left."
+    )
     assert _speaker_of(extractor.extract(_doc(text)), "no money left") == "ilse-dalen"  # the speaker, not Rusk
 
 
@@ -370,7 +372,9 @@ def test_a_surname_shared_by_two_persons_is_read_by_title_and_order(extractor):
     assert _speaker_of(statements, "pier would close") == "maria-tarrow"  # "husband": Konstantin is not "Mrs."
     assert _speaker_of(statements, "repair it by May") == "konstantin-tarrow"
     # untitled, a shared surname is the person the article introduced first (not the longest name)
-    text = "Maria Keller spoke after her husband, Konstantin Keller, had left. Keller said the pier would close in June."
+    text = (
+        "Maria Keller spoke after her husband, Konstantin Keller, had left. Keller said the pier would close in June."
+    )
     assert _speaker_of(extractor.extract(_doc(text)), "pier would close") == "maria-keller"
     text = "Gov. Ann Rusk toured the levee on Monday. The governor said the state would pay for the repairs."
     assert _speaker_of(extractor.extract(_doc(text)), "state would pay") == "ann-rusk"  # a title makes the description
