@@ -966,7 +966,14 @@ class Extractor:
         in charge"; then "Rusk said …" counts too); None if neither."""
         nouns = {tok.lower_, tok.lemma_.lower()}
         found: list[tuple[int, tuple[str, str, SpeakerKind]]] = []
-        speaker = next((c for c in reversed(earlier) if {c.speaker_token.lower_, c.speaker_token.lemma_.lower()} & nouns), None)
+        speaker = next(
+            (
+                c for c in reversed(earlier)
+                if c.speaker_token.tag_ not in ("NNS", "NNPS")  # "the woman" is not "several women"
+                and {c.speaker_token.lower_, c.speaker_token.lemma_.lower()} & nouns
+            ),
+            None,
+        )
         if speaker is not None:
             found.append((speaker.speaker_start, (speaker.speaker_name, speaker.speaker_id, speaker.speaker_kind)))
         before = [m for m in self._mentions if m.start < cand.speaker_start]
