@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from verify.errors import DecodeError, EmptyInputError
-from verify.ingest import decode_bytes, iter_documents, load_path, parse_text
+from verify.ingest import date_in_name, decode_bytes, iter_documents, load_path, parse_text
 from verify.types import Document, InputFailure
 
 
@@ -181,3 +181,20 @@ def test_a_date_in_the_file_name_when_the_file_gives_none(tmp_path, extractor):
     text = "The harbour board said the east pier will close."
     (plain,) = extractor.extract(Document(id="y" * 16, text=text, date=named.date, date_basis=named.date_basis))
     assert (plain.date, plain.date_basis) == (dt.date(2024, 5, 2), "publication date (from the file name)")
+
+
+@pytest.mark.parametrize(
+    "name, day",
+    [
+        ("2022-03-31-ukraine.txt", dt.date(2022, 3, 31)),
+        ("nyt_2015-11-24_story.html", dt.date(2015, 11, 24)),
+        ("2024.05.02.txt", dt.date(2024, 5, 2)),
+        ("2020-05_06-mixed.txt", None),  # one separator throughout
+        ("v2021.01.02-notes.txt", None),  # a version
+        ("2099-01-01-plan.txt", None),  # not after today
+        ("2024-02-30-x.txt", None),  # no such day
+        ("C:\\news\\2024-01-02\\story.txt", None),  # a folder's date is not the file's
+    ],
+)
+def test_date_in_name(name, day):
+    assert date_in_name(name) == day

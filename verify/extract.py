@@ -101,7 +101,8 @@ _ROLE_NOUNS = (
     TITLE_WORDS | ANONYMOUS_NOUNS | set(_TITLE_ABBREVIATIONS.values())
     | {"candidate", "nominee", "host", "director", "founder", "president", "chairman", "chairwoman", "woman", "man"}
 ) - {"the", "a", "an", "former", "top", "senior", "acting", "high", "human", "rights", "u.s.", "us", "un", "u.n.", "defence", "defense", "foreign", "prime", "vice"}
-_NAME_ENTITIES = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+_NOT_NAME_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_NAME_ENTITIES = {"PERSON", "ORG", "GPE", "FAC", "LOC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 # How many sentences back a "he" or "she" looks for the person it stands for before falling back
 # to the last compatible speaker of the document.
@@ -165,14 +166,20 @@ class _Mention:
 class _PersonNames:
     """The persons named in full in one document, by surname, for reading a bare "Obama" or
     "Mr. Clinton".  Full names that share a first name are one person ("Hillary Clinton",
-    "Hillary Rodham Clinton": the longest is used).  When a surname belongs to several
-    persons, the one the article introduces first is meant, as news writing gives the others
-    their first names ("Mr. Trump" and "Freddy"), passing over one known to be of the other
-    gender ("Mrs. Obama" after "Barack Obama and his wife, Michelle Obama")."""
+    "Hillary Rodham Clinton": the longest is used).
+
+    When a surname belongs to several persons, one known to be of the other gender than the
+    mention's title is passed over ("Mrs. Obama" after "Barack Obama and his wife, Michelle
+    Obama"); a title keeps the person it was first read as, and the other title is someone
+    else ("Mr. Clinton" then "Mrs. Clinton": two persons, whatever else is known); otherwise
+    the one the article introduced first is meant, as news writing gives the others their
+    first names ("Mr. Trump" and "Freddy").
+    """
 
     def __init__(self, named: Iterable[tuple[int, str]]) -> None:
         self._mentions: dict[str, list[tuple[int, str]]] = {}  # surname -> (position, first name)
         self._full: dict[tuple[str, str], str] = {}  # (surname, first name) -> longest full name
+        self._titled: dict[tuple[str, str], str] = {}  # (surname, "m"/"f") -> first name read so
         for position, full in named:
             parts = full.split()
             if len(parts) < 2:
@@ -188,16 +195,32 @@ class _PersonNames:
     def full_names(self) -> list[str]:
         return sorted(set(self._full.values()))
 
-    def get(self, surname: str, fits: Callable[[str], bool] | None = None) -> str | None:
-        """The full name a bare ``surname`` stands for, or None if nobody is named in full with it.
+    def get(
+        self, surname: str, gender: str | None = None, known: Callable[[str], str | None] | None = None
+    ) -> tuple[str, bool] | None:
+        """(full name, sure) for a bare ``surname``, or None if nobody is named in full with it.
 
-        fits: whether a full name can be the one meant (a title's gender), when several can."""
+        gender: "m" or "f" when the mention's title tells it ("Mr.", "Mrs."); known: a full
+        name's gender as known so far.  ``sure`` is False when the order of introduction
+        decided between persons who could all be meant: nothing should be learnt from it.
+        """
         key = surname.lower()
         found = self._mentions.get(key)
         if not found:
             return None
-        suited = [(p, first) for p, first in found if fits is None or fits(self._full[(key, first)])]
-        return self._full[(key, min(suited or found)[1])]
+        order = sorted({first: p for p, first in reversed(found)}.items(), key=lambda item: item[1])
+        people = [first for first, _ in order]
+        if gender and known:
+            people = [f for f in people if known(self._full[(key, f)]) in (None, "?", gender)] or people
+        sure = len(people) == 1
+        if gender and len(people) > 1:
+            if self._titled.get((key, gender)) in people:
+                people = [self._titled[(key, gender)]]
+            other = self._titled.get((key, "f" if gender == "m" else "m"))
+            people = [f for f in people if f != other] or people
+        if gender:
+            self._titled.setdefault((key, gender), people[0])
+        return self._full[(key, people[0])], sure
 
 
 @functools.lru_cache(maxsize=1)
@@ -379,7 +402,9 @@ class Extractor:
                 self._sentence_starts.append(offset + sent.start_char)
                 subject = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
                 self._subject_pronouns.append(_PRONOUN_GENDER.get(subject.lower_) if subject is not None else None)
-        self._mentions = self._person_mentions(docs, persons, all_regions)
+        # names inside quotations are not the narration's, in every paragraph (not only those with a cue)
+        quoted = [(offset + s, offset + e) for offset, doc in docs for s, e in _quote_regions(doc.text)]
+        self._mentions = self._person_mentions(docs, persons, quoted)
         for cand in candidates:
             _trim_leading_day(document.text, cand)
         for cand in candidates:
@@ -843,9 +868,9 @@ class Extractor:
             if ent.label_ == "PERSON"
         )
 
-    def _fitting(self, gender: str | None) -> Callable[[str], bool] | None:
-        """For ``_PersonNames.get``: whether a full name can be someone titled "Mr." ("m") or "Ms." ("f")."""
-        return None if gender is None else lambda full: self._fits(self._person_identity(full)[1], gender)
+    def _known_gender(self, full: str) -> str | None:
+        """For ``_PersonNames.get``: what is known of a full name's gender so far."""
+        return self._gender.get(self._person_identity(full)[1])
 
     @staticmethod
     def _strip_titles(name: str) -> str:
@@ -873,7 +898,7 @@ class Extractor:
                 # first person in the narration: the author speaks
                 name = document.author or "the author"
                 cand.speaker_name = name
-                cand.speaker_id = slugify(document.author) if document.author else f"author-{document.id[:8]}"
+                cand.speaker_id = slugify(document.author) if document.author else f"author-{document.id}"
                 cand.speaker_kind = SpeakerKind.PERSON
                 cand.confidence = 0.7
                 return
@@ -901,7 +926,7 @@ class Extractor:
                 return
             # kept, visibly unresolved and with low confidence, rather than silently dropped
             cand.speaker_name = f"{surface} (unresolved)"
-            cand.speaker_id = f"unresolved-{document.id[:8]}-{slugify(surface)}"
+            cand.speaker_id = f"unresolved-{document.id}-{slugify(surface)}"
             cand.speaker_kind = SpeakerKind.PERSON if SpeakerKind.PERSON in wanted else SpeakerKind.ORGANISATION
             cand.confidence = 0.5
             return
@@ -913,37 +938,42 @@ class Extractor:
                 cand.confidence = 0.75
                 return
         named = self._is_named(tok)
+        gender = self._gender_of(tok)
+        sure = True  # False when a shared surname was read by order alone: nothing to learn from it
         if kind is not SpeakerKind.PERSON and " " not in name:
             # a surname the tagger took for an organisation: "Brisk said" after "Anna Brisk"
-            known = persons.get(name, self._fitting(self._gender_of(tok))) or self._known_names.get(name.lower())
+            found = persons.get(name, gender, self._known_gender)
+            known = found[0] if found else self._known_names.get(name.lower())
             if known:
-                name, kind, named = known, SpeakerKind.PERSON, True
+                name, kind, named, sure = known, SpeakerKind.PERSON, True, found is None or found[1]
         alias = self.aliases.lookup(name) or self.aliases.lookup(surface)
         if alias is not None:
             actor_id, alias_kind = alias
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, actor_id, alias_kind or kind
         elif kind is SpeakerKind.ANONYMOUS:
             cand.speaker_name = name
-            cand.speaker_id = f"anonymous-{document.id[:8]}-{slugify(name)}"
+            cand.speaker_id = f"anonymous-{document.id}-{slugify(name)}"
             cand.speaker_kind = kind
         elif not named:
             # "the union", "the report", "residents", "the billionaire businessman": which one
             # is known only within this document, so the id is the document's own; a namesake
             # in another document is someone else (else two unions would contradict themselves)
-            cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, f"unnamed-{document.id[:8]}-{slugify(name)}", kind
+            cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, f"unnamed-{document.id}-{slugify(name)}", kind
         elif kind is SpeakerKind.PERSON:
             parts = name.split()
             if len(parts) == 1:
-                fits = self._fitting(self._gender_of(tok))
-                name = persons.get(parts[0], fits) or self._known_names.get(parts[0].lower()) or name
-            else:
+                found = persons.get(parts[0], gender, self._known_gender)
+                if found:
+                    name, sure = found
+                else:
+                    name = self._known_names.get(parts[0].lower()) or name
+            elif all(part[:1].isupper() for part in parts):  # a name ("Ana Brel"), not "best friend at Lehigh"
                 self._known_names[parts[-1].lower()] = name
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
         else:
             cand.speaker_name, cand.speaker_id, cand.speaker_kind = name, slugify(name), kind
         cand.confidence = {"verb": 0.9, "according": 0.85, "nominal": 0.7, "belief": 0.6}[cand.kind]
-        gender = self._gender_of(tok) if cand.speaker_kind is SpeakerKind.PERSON else None
-        if gender:
+        if gender and sure and cand.speaker_kind is SpeakerKind.PERSON:
             self._note_gender(cand.speaker_id, gender)
 
     def _described(self, tok: Token, kind: SpeakerKind) -> bool:
@@ -954,7 +984,7 @@ class Extractor:
             and tok.tag_ not in ("NNS", "NNPS")
             and (tok.lower_ in _ROLE_NOUNS or tok.lemma_.lower() in _ROLE_NOUNS)
             and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
-            and not self._is_named(tok)
+            and not self._is_named(tok)  # "The governor, Ann Rusk, said" names her
         )
 
     def _description_antecedent(
@@ -981,9 +1011,19 @@ class Extractor:
         for m in before:
             roles.setdefault(self._person_identity(m.name)[1], set()).update(m.roles)
         gender = GENDERED_WORDS.get(tok.lower_)
+        # "the vice president", "the former governor": the person must have been given those
+        # words too; "the president of …" is someone else's president
+        modifiers = set()
+        for c in tok.children:
+            if c.dep_ == "prep":
+                return max(found, key=lambda f: f[0])[1] if found else None
+            if c.i < tok.i and c.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod"):
+                word = c.lower_.rstrip(".")
+                modifiers.add(_TITLE_ABBREVIATIONS.get(word, word))
         for m in reversed(before):
             name, person_id, kind = self._person_identity(m.name)
-            if nouns & roles[person_id] and self._fits(person_id, gender, m.gender):
+            fitting = nouns & roles[person_id] and modifiers <= roles[person_id]
+            if fitting and self._fits(person_id, gender, m.gender):
                 found.append((m.start, (name, person_id, kind)))
                 break
         return max(found, key=lambda f: f[0])[1] if found else None
@@ -991,9 +1031,18 @@ class Extractor:
     @staticmethod
     def _is_named(tok: Token) -> bool:
         """Whether a speaker phrase headed by ``tok`` carries a name: a proper noun or a named
-        entity in its head or the words before it ("the Velmar Port Authority", "Russia's
-        central bank"; not "the union", "the country's central bank")."""
-        return any(t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTITIES for t in tok.subtree if t.i <= tok.i)
+        entity in the words its name is made of (the head, the words before it, an adjective,
+        "in/of …" or an apposition after it): "the Velmar Port Authority", "Russia's central
+        bank", "the council in Tarn", "the governor, Ann Rusk,"; not "the union", "the
+        country's central bank", "the American businessman" (a nationality is no name) or "The
+        Governor" (a title is not one either)."""
+        words = [t for t in tok.subtree if t.i <= tok.i]
+        words += [t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep", "appos") for t in c.subtree]
+        return any(
+            (t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _ROLE_NOUNS | _TITLE_ABBREVIATIONS.keys())
+            or t.ent_type_ in _NAME_ENTITIES
+            for t in words
+        )
 
     def _classify(self, tok: Token, surface: str, cand: _Candidate) -> tuple[str, SpeakerKind]:
         """(name, kind) of a speaker noun phrase headed by ``tok``."""
@@ -1082,6 +1131,7 @@ class Extractor:
                 if (
                     tok.pos_ in ("PROPN", "NOUN")  # "Trump took offense …" is tagged a noun
                     and tok.text[:1].isupper()
+                    and tok.ent_type_ not in _NOT_NAME_ENTITIES  # not "May" the month
                     and tok.ent_type_ != "PERSON"
                     and tok.lower_ in persons
                     and tok.dep_ != "compound"
@@ -1092,9 +1142,11 @@ class Extractor:
             if any(s <= start < e for s, e in regions):
                 continue
             gender = self._gender_of(root)
+            sure = True
             if " " not in name:  # a bare surname or first name: whom it stands for, in order
-                same = firsts.get(name.lower(), set())
-                name = persons.get(name, self._fitting(gender)) or (next(iter(same)) if len(same) == 1 else name)
+                same = sorted(firsts.get(name.lower(), set()))
+                full = persons.get(name, gender, self._known_gender)
+                name, sure = full if full else (same[0] if len(same) == 1 else name, True)
             # "the engineer, Piotr Vassel, …" (not "Proposals from …, Hillary Clinton, …")
             role = root.head if root.dep_ == "appos" and root.head.tag_ not in ("NNS", "NNPS") else root
             main = role.head if role.head.dep_ != "conj" else role.head.head
@@ -1102,16 +1154,23 @@ class Extractor:
             sentence = bisect.bisect_right(self._sentence_starts, start) - 1
             subject = clause_subject and main.dep_ == "ROOT"
             mentions.append(_Mention(start, sentence, subject, clause_subject, name, gender, self._roles_of(root)))
-            if gender:
+            if gender and sure:
                 self._note_gender(self._person_identity(name)[1], gender)
         return mentions
 
     @staticmethod
     def _roles_of(tok: Token) -> frozenset[str]:
         """Titles and role nouns given with a name headed by ``tok``: "President Barack Obama",
-        "Gov. Ann Rusk", "Piotr Vassel, the engineer in charge", "the engineer, Piotr Vassel"."""
-        words = [t for t in tok.subtree if t.i < tok.i and t.ent_type_ != "PERSON" and t.dep_ in ("compound", "amod", "nmod")]
-        words += [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        "Gov. Ann Rusk", "Piotr Vassel, the engineer in charge", "the engineer, Piotr Vassel"
+        (not through a possessor: "Gov. Ann Rusk's spokesman Tom Reed" is no governor)."""
+
+        def before(t: Token) -> Iterator[Token]:
+            for c in t.children:
+                if c.i < tok.i and c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ != "PERSON":
+                    yield c
+                    yield from before(c)
+
+        words = list(before(tok)) + [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
         if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
             words.append(tok.head)
         roles = set()
@@ -1155,8 +1214,10 @@ class Extractor:
         main clause, else the nearest other person named ("Ms. Holt met the inspector, Tomas
         Weir. He said …").  A sentence whose subject is "he" (for a "he") goes on about someone
         named before, so the others it names are passed over.  In the pronoun's own sentence
-        only a speaker, the subject of the main clause or of what it says counts
-        ("Chris Shays was for Kasich, he said"; not "Asked about Trump, she said").  Further
+        only a speaker, the subject of the main clause or of what it says counts, the latter
+        ranked with the persons merely named when someone spoke in the sentence before
+        ("Chris Shays was for Kasich, he said": Shays; "Mark Dunn said A. Tom Reed is unfit, he
+        said": Dunn; "Asked about Trump, she said": not Trump).  Further
         back: the last speaker, then the last person named.  A person known to be of the
         other gender (a title, an earlier pronoun) is passed over throughout.
         """
@@ -1168,12 +1229,15 @@ class Extractor:
             if c.speaker_kind is SpeakerKind.PERSON and c.speaker_start < position and not c.speaker_id.startswith("unresolved-"):
                 sentence = bisect.bisect_right(self._sentence_starts, c.speaker_start) - 1
                 pool.append((sentence, 0, c.speaker_start, (c.speaker_name, c.speaker_id, c.speaker_kind, 0.8), True, None))
+        # a subject of what is said ("Tom Reed is unfit, he said") yields to someone who spoke in
+        # the sentence before ("Mark Dunn said A. Tom Reed is unfit, he said": Dunn), else it is the one
+        just_spoke = any(p[4] and here - p[0] == 1 and self._fits(p[3][1], gender) for p in pool)
         for m in self._mentions:
-            central = m.subject or m.clause_subject and cand.content_start <= m.start < cand.content_end
-            if m.start >= position or (m.sentence == here and not central):
+            said = m.clause_subject and cand.content_start <= m.start < cand.content_end
+            if m.start >= position or (m.sentence == here and not (m.subject or said)):
                 continue
-            rank = 0 if central else 1
-            if rank and gender and self._subject_pronouns[m.sentence] == gender:
+            rank = 1 if (said and just_spoke) or not (m.subject or said) else 0
+            if rank and gender and m.sentence < here and self._subject_pronouns[m.sentence] == gender:
                 continue
             pool.append((m.sentence, rank, m.start, (*self._person_identity(m.name), 0.7), False, m.gender))
         near = sorted((p for p in pool if here - p[0] <= _PRONOUN_LOOKBACK), key=lambda p: (p[1], -p[0], not p[4], -p[2]))

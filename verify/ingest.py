@@ -552,16 +552,20 @@ def load_path(path: str | Path, columns: Mapping[str, str] | None = None) -> Ite
     yield replace(document, date=named, date_basis="from the file name") if named else document
 
 
-_NAME_DATE = re.compile(r"(?<![0-9])((?:18|19|20)[0-9]{2})[-_.]([0-9]{2})[-_.]([0-9]{2})(?![0-9])")
+_NAME_DATE = re.compile(r"(?<![0-9A-Za-z])((?:18|19|20)[0-9]{2})([-_.])([0-9]{2})\2([0-9]{2})(?![0-9])")
 
 
 def date_in_name(name: str) -> dt.date | None:
-    """A date written ``YYYY-MM-DD`` (or with ``_`` or ``.``) in a file name, if it is a real day."""
+    """A date written ``YYYY-MM-DD`` (or with ``_`` or ``.`` throughout) in a file name: a
+    real day, not after today, not glued to a letter ("v2021.01.02" is a version)."""
+    name = re.split(r"[\\/]", name)[-1]  # a Windows path read on POSIX is one "name"
     for match in _NAME_DATE.finditer(name):
         try:
-            return dt.date(*(int(part) for part in match.groups()))
+            day = dt.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
         except ValueError:
             continue
+        if day <= dt.date.today():
+            return day
     return None
 
 
