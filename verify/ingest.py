@@ -6,14 +6,14 @@ Formats, chosen by extension (content sniffing for the rest):
   matter block (``---`` lines around ``key: value`` pairs: title, source, url, date, author).
 - ``.html`` / ``.htm``: main text, title, author and publication date extracted with
   trafilatura and htmldate.
-
-A text or HTML file that gives no date of its own takes one written in its file name
-("2022-03-31-ukraine.txt", "nyt_2015-11-24_story.html"), and says so (``Document.date_basis``).
 - ``.jsonl`` / ``.ndjson``: one article object per line; ``.json``: one object or a list.
   Keys: ``text`` (or ``body`` / ``content``), ``title``, ``source``, ``url``, ``date``,
   ``author``; ``columns`` maps them to other key names.
 - ``.csv`` / ``.tsv``: one article per row, with a header row; the same columns, mapped by
   ``columns`` (``iter_csv``).
+
+A text or HTML file that gives no date of its own takes one written in its file name
+("2022-03-31-ukraine.txt", "nyt_2015-11-24_story.html"), and says so (``Document.date_basis``).
 
 ``iter_documents`` yields a ``Document`` or an ``InputFailure`` per input, so one bad
 input never stops a batch.
