@@ -366,8 +366,10 @@ def test_pronoun_passes_over_a_person_of_the_other_gender(extractor):
     [
         # the subject of the last sentence, not the last speaker, nor a person named in the pronoun's own sentence
         (
-            "Ada Brenner said the repairs will take months.\n\nMaria Keller, the engineer, inspected the levee on "
-            "Friday. Asked whether Governor Piet Rusk would pay, she said the city could not wait.",
+            (
+                "Ada Brenner said the repairs will take months.\n\nMaria Keller, the engineer, inspected the levee "
+                "on Friday. Asked whether Governor Piet Rusk would pay, she said the city could not wait."
+            ),
             "could not wait",
             "maria-keller",
         ),
@@ -375,15 +377,19 @@ def test_pronoun_passes_over_a_person_of_the_other_gender(extractor):
         ("Mark Dunn said the city needed change. Tom Reed is unfit to lead the city, he said.", "unfit", "mark-dunn"),
         # a name inside a quotation of its own paragraph is not the narration's
         (
-            'Ann Reed said the harbour must close.\n\n"Tom Dunn knows nothing about boats. Nothing at all."\n\n'
-            "She said the vote would be close.",
+            (
+                'Ann Reed said the harbour must close.\n\n"Tom Dunn knows nothing about boats. Nothing at all."\n\n'
+                "She said the vote would be close."
+            ),
             "vote would be close",
             "ann-reed",
         ),
         # "May" the month is not Tom May
         (
-            "Lee Holt said the ferry was late.\n\nMay was the wettest month on record, and the town paid Tom May "
-            "for repairs in June.\n\nHe said the storms had cost the town dearly.",
+            (
+                "Lee Holt said the ferry was late.\n\nMay was the wettest month on record, and the town paid Tom May "
+                "for repairs in June.\n\nHe said the storms had cost the town dearly."
+            ),
             "storms had cost",
             "lee-holt",
         ),
