@@ -192,8 +192,10 @@ class _PersonNames:
     def __contains__(self, surname: str) -> bool:
         return surname.lower() in self._mentions
 
-    def full_names(self) -> list[str]:
-        return sorted(set(self._full.values()))
+    def by_first_name(self, first: str) -> str | None:
+        """The full name of the one person named in full with this first name, if only one is."""
+        names = sorted({full for (_, given), full in self._full.items() if given == first.lower()})
+        return names[0] if len(names) == 1 else None
 
     def get(
         self, surname: str, gender: str | None = None, known: Callable[[str], str | None] | None = None
@@ -1119,9 +1121,6 @@ class Extractor:
         surname of one ("Holt answered …" after "Ms. Rana Holt"), which the tagger often misses.
         A bare surname or first name stands for the one person named in full with it.  Titles
         that tell a gender ("Ms.", "a spokeswoman, …") are noted."""
-        firsts: dict[str, set[str]] = {}
-        for full in persons.full_names():
-            firsts.setdefault(full.split()[0].lower(), set()).add(full)
         found = []  # (start, head token, name as written)
         for offset, doc in docs:
             for ent in doc.ents:
@@ -1144,9 +1143,8 @@ class Extractor:
             gender = self._gender_of(root)
             sure = True
             if " " not in name:  # a bare surname or first name: whom it stands for, in order
-                same = sorted(firsts.get(name.lower(), set()))
                 full = persons.get(name, gender, self._known_gender)
-                name, sure = full if full else (same[0] if len(same) == 1 else name, True)
+                name, sure = full if full else (persons.by_first_name(name) or name, True)
             # "the engineer, Piotr Vassel, …" (not "Proposals from …, Hillary Clinton, …")
             role = root.head if root.dep_ == "appos" and root.head.tag_ not in ("NNS", "NNPS") else root
             main = role.head if role.head.dep_ != "conj" else role.head.head
