@@ -455,3 +455,13 @@ def test_a_title_is_the_person_given_it(extractor, text, speaker_id):
         assert statement.speaker_id.startswith("unnamed-") and "rusk" not in statement.speaker_id
     else:
         assert statement.speaker_id == speaker_id
+
+
+def test_a_cue_inside_another_clause_does_not_take_that_clause_as_content(extractor):
+    # "maintained support" is reported by "Okafor Polling found": the rest of the sentence is
+    # someone else's attribution, not what was maintained
+    text = "Among older voters, Mayor Ruth Vassel has maintained support since March, Okafor Polling found."
+    statements = extractor.extract(_doc(text))
+    assert not any(s.content.strip(" .") == "Okafor Polling found" for s in statements), statements
+    said = extractor.extract(_doc("The ferry to Tarn will resume on Friday, the harbour master said."))
+    assert [s.content for s in said] == ["The ferry to Tarn will resume on Friday"]

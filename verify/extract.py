@@ -597,6 +597,12 @@ class Extractor:
             after = [t for t in head.subtree if t.i not in own and t.i > tok.right_edge.i]
             chosen = before if len(before) >= len(after) else after
             content = [t for t in chosen if not t.is_punct or t.text in _QUOTE_PAIRS or t.text in _QUOTE_PAIRS.values()]
+            if tok.dep_ == "ccomp" and any(t.i == head.i for t in content) and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.i not in own for c in head.children
+            ):
+                # the cue is what another clause reports: in "Clinton has maintained support …,
+                # Fox found" the rest is "Fox found", someone else's attribution, not content
+                content = []
         if not content:
             # a clause the parser hung on the speaker: “…,” Sarandon, 69, told MSNBC
             for child in speaker.children:
