@@ -95,7 +95,9 @@ def main() -> int:
     report = json.loads((WORK / "report" / "check-in.json").read_text(encoding="utf-8"))
 
     verdicts = report["verdicts"]
-    flags = {(v["statement"]["id"], e["statement"]["id"]): e["relation"]["label"] for v in verdicts for e in v["evidence"]}
+    flags = {
+        (v["statement"]["id"], e["statement"]["id"]): e["relation"]["label"] for v in verdicts for e in v["evidence"]
+    }
     statements = report["summary"]["statements"]
     counts = report["summary"]["verdicts"]
     result = {

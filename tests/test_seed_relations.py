@@ -85,3 +85,39 @@ def test_same_inputs_same_relations_and_verdicts(seed_path, extractor, embedder,
         ]
 
     assert plain(again) == plain(seed_result)
+
+
+def test_statements_on_the_same_subject_are_not_linked_unless_their_claims_are(extractor, embedder, relater):
+    # Two invented articles about one town: every statement shares its names and words with the
+    # others, as in a topical archive, but only the bridge's opening date is in dispute.
+    import datetime as dt
+
+    from verify.pipeline import check
+    from verify.types import Document
+
+    first = (
+        "Mayor Ilse Brandvold said the new Tarn bridge will open to traffic in May. "
+        "Brandvold also said the town of Tarn will hire twelve more teachers next year. "
+        "Opposition leader Kasper Lunde said the Tarn council's budget vote had been rushed."
+    )
+    second = (
+        "Council spokesman Odd Rime said the Tarn council will meet on Thursday to discuss parking fees. "
+        "Lunde said his party will field candidates in every ward of Tarn. "
+        "Rime said the Tarn bridge will not open before September because of flood damage."
+    )
+    documents = [
+        Document(id=Document.make_id(text), text=text, date=dt.date(2024, 3, day))
+        for text, day in ((first, 4), (second, 6))
+    ]
+    result = check(documents, extractor, embedder, relater)
+    assert len(result.verdicts) == 6
+    assert relations_between(result, "open to traffic in May", "not open before September") == {
+        RelationLabel.CONTRADICTS
+    }
+    linked = {
+        (v.statement.content, e.statement.content)
+        for v in result.verdicts
+        for e in v.evidence
+        if e.relation.label != RelationLabel.UNRELATED and "bridge" not in v.statement.content
+    }
+    assert not linked, linked
