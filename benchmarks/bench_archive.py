@@ -10,7 +10,7 @@ store, and in a topical archive those are nearly always on the same subject but 
 about the same claim.  This benchmark measures that setting on PolNeAR's 2016 US political
 news (``../shared/data/polnear-train/text``, read at run time, never copied; skipped when
 absent): every 10th article (up to ``--store-docs``) goes into a fresh store with
-`verify corpus add`, every 10th article from the 5th on (up to ``--check-docs``, none of
+`verify corpus add`, every 10th article from the 5th on (``--check-from``; up to ``--check-docs``, none of
 them in the store) is checked against it with `verify check`, and the JSON report is read.
 
 Figures: statements checked, verdicts by label, relations kept as evidence (per checked
@@ -58,6 +58,7 @@ def main() -> int:
     parser.add_argument("--texts", default=str(TEXTS))
     parser.add_argument("--store-docs", type=int, default=80, help="articles in the store (every 10th)")
     parser.add_argument("--check-docs", type=int, default=10, help="articles checked (every 10th from the 5th)")
+    parser.add_argument("--check-from", type=int, default=5, help="the first article checked (1-9; 10 is stored)")
     parser.add_argument("--relation-model", default=None, help="relation model JSON (default: the shipped one)")
     parser.add_argument("--min-confidence", type=float, default=None, help="default: the setting (0.5)")
     parser.add_argument("--judged", default=None, help="hand judgements of flags (JSON lines, see above)")
@@ -71,7 +72,9 @@ def main() -> int:
         return 0
     names = sorted(p.name for p in texts.glob("*.txt"))
     stored = names[9::10][: args.store_docs]
-    checked = names[4::10][: args.check_docs]
+    if not 1 <= args.check_from <= 9:
+        parser.error("--check-from must be between 1 and 9")
+    checked = names[args.check_from - 1 :: 10][: args.check_docs]
     store = WORK / "store.sqlite"
     store_seconds = None
     if not (args.keep_store and store.is_file()):

@@ -465,3 +465,17 @@ def test_a_cue_inside_another_clause_does_not_take_that_clause_as_content(extrac
     assert not any(s.content.strip(" .") == "Okafor Polling found" for s in statements), statements
     said = extractor.extract(_doc("The ferry to Tarn will resume on Friday, the harbour master said."))
     assert [s.content for s in said] == ["The ferry to Tarn will resume on Friday"]
+
+
+def test_a_content_that_only_names_a_subject_is_marked_as_no_claim(extractor):
+    from verify.extract import TOPIC_ONLY_CONFIDENCE
+
+    text = (
+        "Senator Ada Pell criticized the Tarn bridge contract. Pell called the contract a disgrace. "
+        "Pell denied the report. Pell dismissed the audit as theatre. Pell said the contract was signed in May."
+    )
+    by_content = {s.content.rstrip("."): s.confidence for s in extractor.extract(_doc(text))}
+    assert by_content["the Tarn bridge contract"] == TOPIC_ONLY_CONFIDENCE
+    # a predicate, a judged claim, "as …" and a clause are claims
+    for claim in ("the contract a disgrace", "the report", "the audit as theatre", "the contract was signed in May"):
+        assert by_content[claim] > TOPIC_ONLY_CONFIDENCE, (claim, by_content)

