@@ -72,6 +72,8 @@ NOMINAL_CUES = frozenset(
 _OBJECT_CONTENT = frozenset(
     ["deny", "dismiss", "announce", "confirm", "reject", "describe", "call", "predict", "promise", "propose", "acknowledge", "admit", "reveal", "disclose", "criticize", "criticise", "demand", "dispute", "blame", "condemn", "decry", "welcome", "hail", "recommend", "mention", "declare"]
 )
+# Cues whose object is a claim they judge true or false ("denied the report"): never a bare subject.
+_CLAIM_OBJECT = frozenset(["deny", "reject", "dispute", "refute", "confirm", "acknowledge", "admit", "concede"])
 # Cues whose object may run on as "X as Y" ("dismissed the promise as words").
 _AS_CONTENT = frozenset(["dismiss", "describe", "call", "label", "brand", "characterize", "characterise"])
 # Governing verbs that make a cue hypothetical ("is expected to announce").
@@ -1342,10 +1344,6 @@ class Extractor:
             date_basis=cand.date_basis,
             confidence=round(confidence, 3),
         )
-
-
-# Cues whose object is a claim they judge true or false.
-_CLAIM_OBJECT = frozenset(["deny", "reject", "dispute", "refute", "confirm", "acknowledge", "admit", "concede"])
 
 
 def _topic_only(cue: Token, content: list[Token]) -> bool:
