@@ -479,3 +479,65 @@ def test_a_content_that_only_names_a_subject_is_marked_as_no_claim(extractor):
     # a predicate, a judged claim, "as …" and a clause are claims
     for claim in ("the contract a disgrace", "the report", "the audit as theatre", "the contract was signed in May"):
         assert by_content[claim] > TOPIC_ONLY_CONFIDENCE, (claim, by_content)
+
+
+@pytest.mark.parametrize(
+    "phrase, speaker",
+    [
+        # a count goes with all its words, not only the last ("six" of "six-million" stayed)
+        ("six-million people who lost their cover", "people"),
+        ("twenty-one senators", "senators"),
+        ("two senior officials", "senior officials"),
+        # the count of a share is part of the speaker, hyphen included
+        ("three-quarters of the voters we asked", "three-quarters of the voters we asked"),
+        ("pro-government officials", "pro-government officials"),
+    ],
+)
+def test_a_group_speaker_keeps_whole_words(extractor, phrase, speaker):
+    text = f"The Tarn bridge plan will fail, said {phrase}."
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.speaker == speaker
+    assert phrase.startswith(statement.speaker_span.slice(text))  # the count is in the span
+    assert statement.speaker_span.slice(text)[:3] == phrase[:3]
+
+
+def test_a_share_of_a_group_is_a_group(extractor):
+    (statement,) = extractor.extract(_doc("Twenty percent said the Tarn bridge was unsafe."))
+    assert statement.speaker == "Twenty percent"
+    assert statement.speaker_kind is SpeakerKind.GROUP
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("LOS ANGELES, Feb. 2 (UPI) — The next record is almost complete, singer Ann Kedrin said.",
+         "The next record is almost complete"),
+        ("KYIV, Valdora — The talks will resume on Friday, Ann Rusk said.", "The talks will resume on Friday"),
+        # dashes around an aside are not a dateline
+        ("NATO — the alliance — will expand, Ann Rusk said.", "NATO — the alliance — will expand"),
+    ],
+)
+def test_a_wire_dateline_is_not_content(extractor, text, content):
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.content == content
+
+
+def test_a_clause_of_time_is_not_what_was_said(extractor):
+    # the parser hangs the fronted "after …" clause on "said" as its complement
+    text = (
+        "In a statement released shortly after the Ohio governor suspended his presidential campaign, "
+        "Dunn said he’s certain Pell will continue."
+    )
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.content == "he’s certain Pell will continue"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The concert will take place on Friday, just days after Ann Rusk was announced the winner of the vote.",
+        "The mayor left the room after she was told the bridge was unsafe.",
+    ],
+)
+def test_a_passive_cue_with_its_own_subject_has_no_speaker_from_the_main_clause(extractor, text):
+    assert extractor.extract(_doc(text)) == []

@@ -73,6 +73,8 @@ _OBJECT_CONTENT = frozenset(
     ["deny", "dismiss", "announce", "confirm", "reject", "describe", "call", "predict", "promise", "propose", "acknowledge", "admit", "reveal", "disclose", "criticize", "criticise", "demand", "dispute", "blame", "condemn", "decry", "welcome", "hail", "recommend", "mention", "declare"]
 )
 # Cues whose object is a claim they judge true or false ("denied the report"): never a bare subject.
+# Nouns that name a share of a group: their count stays in the speaker's name.
+_SHARE_NOUNS = frozenset(["quarter", "third", "fifth", "tenth", "half", "percent", "majority", "minority"])
 _CLAIM_OBJECT = frozenset(["deny", "reject", "dispute", "refute", "confirm", "acknowledge", "admit", "concede"])
 # Cues whose object may run on as "X as Y" ("dismissed the promise as words").
 _AS_CONTENT = frozenset(["dismiss", "describe", "call", "label", "brand", "characterize", "characterise"])
@@ -328,6 +330,48 @@ def _trim_leading_day(text: str, cand: _Candidate) -> None:
         cand.content_start = match.end()
 
 
+# A dateline that opens a wire story ("LOS ANGELES, Feb. 2 (UPI) — ", "KYIV, Ukraine — "): the
+# place and agency are not part of what the first sentence reports.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+)*"  # the place, in capitals
+    r"(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?"  # its state or country
+    r"(?:,\s+[A-Z][a-z]{2,3}\.?\s+\d{1,2})?"  # the date
+    r"(?:\s+\([A-Za-z .]+\))?"  # the agency
+    r"\s+[—–-]{1,2}\s+(?=\S)"
+)
+
+
+def _trim_dateline(text: str, cand: _Candidate) -> None:
+    """"LOS ANGELES, Feb. 2 (UPI) — The record is almost done, Kiedis said": the dateline is
+    the wire's, not the content's."""
+    line_start = text.rfind("\n", 0, cand.content_start) + 1
+    if text[line_start : cand.content_start].strip():
+        return  # a dateline opens its paragraph
+    match = _DATELINE.match(text, cand.content_start, cand.content_end)
+    if not match or sum(c.isupper() for c in match.group()[:4]) < 2 or match.end() >= cand.content_end:
+        return
+    if re.search(r"\s[—–-]{1,2}\s", text[match.end() : min(cand.content_end, match.end() + 80)]):
+        return  # "NATO — the alliance — will expand": an aside between dashes, not a dateline
+    cand.content_start = match.end()
+
+
+# Conjunctions that open a clause of time, cause or condition, not of what was said.
+_ADVERBIAL_MARKS = frozenset(
+    ["after", "before", "when", "while", "since", "because", "once", "until", "although", "though", "as"]
+)
+
+
+def _adverbial(clause: Token) -> bool:
+    """A clause the parser hung on a cue as its complement that says when or why, not what:
+    "After the senator suspended his campaign, Cruz said …"."""
+    return any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in clause.children)
+
+
+def _inner_hyphen(tok: Token) -> bool:
+    """A hyphen inside a word ("three-quarters"), not a dash between words."""
+    return tok.text == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
+
+
 def _join_tokens(tokens: list[Token]) -> str:
     """The tokens' text with the document's own spacing between neighbours ("drivers' union")."""
     out = ""
@@ -414,6 +458,7 @@ class Extractor:
         quoted = [(offset + s, offset + e) for offset, doc in docs for s, e in _quote_regions(doc.text)]
         self._mentions = self._person_mentions(docs, persons, quoted)
         for cand in candidates:
+            _trim_dateline(document.text, cand)
             _trim_leading_day(document.text, cand)
         for cand in candidates:
             self._resolve_speaker(document, cand, candidates, docs, persons)
@@ -488,6 +533,8 @@ class Extractor:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
+        if tok.dep_ == "advcl" and any(c.dep_ in ("nsubjpass", "csubjpass") for c in tok.children):
+            return None  # "after Sanders was announced the winner": a subject of its own, no speaker
         if tok.dep_ in ("advcl", "xcomp", "conj", "acl", "parataxis") and tok.head.i != tok.i:
             head = tok.head
             if tok.dep_ != "conj" and head.lemma_.lower() in _OBJECT_CONTROL:
@@ -571,7 +618,7 @@ class Extractor:
                 return None
         content: list[Token] = []
         for child in tok.children:
-            if child.dep_ in ("ccomp",) and child.i != speaker.i:
+            if child.dep_ in ("ccomp",) and child.i != speaker.i and not _adverbial(child):
                 content.extend(self._clause(child, lemma))
         if not content and lemma in ("promise", "pledge", "vow", "threaten", "hope", "urge"):
             for child in tok.children:
@@ -1102,7 +1149,7 @@ class Extractor:
             return self._descriptor(tok), SpeakerKind.ANONYMOUS
         if lemma in GOVERNMENT_WORDS or tok.lower_ in GOVERNMENT_WORDS:
             return self._descriptor(tok), SpeakerKind.GOVERNMENT
-        if tok.tag_ in ("NNS", "NNPS"):
+        if tok.tag_ in ("NNS", "NNPS") or lemma in _SHARE_NOUNS:
             return self._descriptor(tok), SpeakerKind.GROUP
         return self._descriptor(tok) or phrase, SpeakerKind.ORGANISATION if lemma in ORGANISATION_NOUNS else SpeakerKind.PERSON
 
@@ -1118,9 +1165,18 @@ class Extractor:
             and not any(g.text in ("'", "’") for g in c.children)
             for t in c.subtree
         }
+        # a count goes with its whole phrase ("six-million people", "twenty-one senators"),
+        # except the count of a share ("three-quarters of the voters")
+        counts = {
+            t.i
+            for c in tok.children
+            if c.i < tok.i and c.dep_ in ("det", "nummod", "predet") and tok.lemma_.lower() not in _SHARE_NOUNS
+            for t in c.subtree
+        }
         words = [
             t for t in tok.subtree
-            if t.i <= tok.i and t.dep_ not in ("det", "nummod", "predet", "punct") and t.i not in owners
+            if t.i <= tok.i and (t.dep_ != "punct" or _inner_hyphen(t)) and t.i not in owners and t.i not in counts
+            and (t.dep_ not in ("det", "predet") or t.head.i != tok.i)
         ]
         tail = [
             t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep") for t in c.subtree
