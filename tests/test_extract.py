@@ -541,3 +541,19 @@ def test_a_clause_of_time_is_not_what_was_said(extractor):
 )
 def test_a_passive_cue_with_its_own_subject_has_no_speaker_from_the_main_clause(extractor, text):
     assert extractor.extract(_doc(text)) == []
+
+
+def test_called_off_is_not_speech_and_a_placing_participle_is_not_a_name(extractor):
+    text = "Tarn-based Kellco and Dunmoor-based Brannix called off a $54 billion deal after the rules changed."
+    assert extractor.extract(_doc(text)) == []
+    (statement,) = extractor.extract(_doc("Tarn-based Kellco said the deal was off."))
+    assert statement.speaker == "Kellco"
+
+
+def test_a_call_on_someone_ends_before_a_joined_clause(extractor):
+    text = (
+        "Senator Ann Rusk called on the Tarn council to block the deal, but her party was not the only one "
+        "worried about the bridge."
+    )
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.content == "the Tarn council to block the deal"

@@ -602,6 +602,8 @@ class Extractor:
             return None
         if lemma == "expect" and (tok.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in tok.children)):
             return None
+        if lemma == "call" and any(c.dep_ == "prt" and c.lower_ in ("off", "up", "in", "back", "down") for c in tok.children):
+            return None  # "called off the deal", "called up reserves": not speech
         speaker = self._speaker_of(tok)
         if speaker is None and tok.dep_ != "xcomp":
             speaker = self._speaker_beside_quote(tok, sent)
@@ -635,8 +637,13 @@ class Extractor:
             # "called for an inquiry", "called on Congress to act"
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in ("for", "on"):
-                    # the object and what it is called on to do: "on Congress to act"
-                    content.extend(t for t in tok.subtree if t.i > child.i and (t.head.i >= child.i or t.head.i == tok.i))
+                    # the object and what it is called on to do: "on Congress to act", not a
+                    # clause joined after it (", but Democrats were not the only ones …")
+                    joined = {t.i for c in tok.children if c.i > child.i and c.dep_ in ("cc", "conj") for t in c.subtree}
+                    content.extend(
+                        t for t in tok.subtree
+                        if t.i > child.i and (t.head.i >= child.i or t.head.i == tok.i) and t.i not in joined
+                    )
         if not content and lemma in _OBJECT_CONTENT:
             for child in tok.children:
                 if child.dep_ in ("dobj", "nsubjpass") and child.i != speaker.i:
@@ -1142,7 +1149,14 @@ class Extractor:
             return name, kind
         lemma = tok.lemma_.lower()
         if tok.pos_ == "PROPN":
-            name = normalise_name(" ".join(t.text for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound", "amod") or t.i == tok.i))
+            # "Chicago-based AbbVie" is AbbVie: a participle says where or whose, not the name
+            placing = {t.i for c in tok.children if c.dep_ == "amod" and c.tag_ == "VBN" for t in c.subtree}
+            name = normalise_name(
+                " ".join(
+                    t.text for t in tok.subtree
+                    if t.i not in placing and (t.i <= tok.i and t.dep_ in ("compound", "amod") or t.i == tok.i)
+                )
+            )
             kind = SpeakerKind.GOVERNMENT if name.lower() in GOVERNMENT_WORDS else SpeakerKind.ORGANISATION
             return name, kind
         if tok.lower_ in ANONYMOUS_NOUNS or lemma in ANONYMOUS_NOUNS:
