@@ -557,3 +557,29 @@ def test_a_call_on_someone_ends_before_a_joined_clause(extractor):
     )
     (statement,) = extractor.extract(_doc(text))
     assert statement.content == "the Tarn council to block the deal"
+
+
+def test_a_clause_the_parser_split_from_its_verb_stays_whole(extractor):
+    text = (
+        "Ann Rusk won the vote in Tarn. Now, armed with an early-state victory and new cash, she’s poised to "
+        "argue she’s in this race for the long haul."
+    )
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.content == "she’s in this race for the long haul"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "who say" is plural: the candidates say it, not the one named as an example
+        ("The diplomat pushed back against candidates — like front-runner Tom Dunn — who say the country is in "
+         "decline.", "candidates"),
+        ("The diplomat pushed back against candidates like Tom Dunn who say the country is in decline.",
+         "candidates like Tom Dunn"),
+        ("Tom Dunn, who says the country is in decline, left the party.", "Tom Dunn"),
+    ],
+)
+def test_a_relative_clause_of_speech_belongs_to_the_noun_it_agrees_with(extractor, text, speaker):
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.speaker == speaker
+    assert statement.content == "the country is in decline"

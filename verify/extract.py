@@ -367,6 +367,22 @@ def _adverbial(clause: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in clause.children)
 
 
+def _antecedent(clause: Token) -> Token | None:
+    """The noun a relative clause ("who say …") describes.  The parser hangs it on the nearest
+    noun; a plural verb after a singular name ("candidates — like Tom Dunn — who say …") says
+    it describes the plural noun before the name's "like", or else no one we can tell."""
+    head = clause.head
+    if head.dep_ == "conj" and head.head.pos_ == "PROPN":
+        return head.head  # "Tom Dunn and Ann Rusk, who say …": both, the first leading
+    if not (clause.tag_ == "VBP" and head.tag_ == "NNP") or any(c.dep_ == "conj" for c in head.children):
+        return head
+    if head.dep_ == "pobj" and head.head.lower_ in ("like", "including", "as"):
+        for tok in reversed(clause.doc[max(0, head.head.i - 4) : head.head.i]):
+            if tok.tag_ in ("NNS", "NNPS"):
+                return tok
+    return None
+
+
 def _inner_hyphen(tok: Token) -> bool:
     """A hyphen inside a word ("three-quarters"), not a dash between words."""
     return tok.text == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
@@ -526,7 +542,7 @@ class Extractor:
         children = sorted(tok.children, key=lambda c: (c.dep_ != "nsubj", abs(c.i - tok.i)))
         for child in children:
             if child.dep_ == "nsubj" and child.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
-                return tok.head  # "Barkley, who said …": the noun the clause describes
+                return _antecedent(tok)  # "Barkley, who said …": the noun the clause describes
             if child.dep_ in ("nsubj",) and child.lower_ not in ("that", "which", "who", "what"):
                 return child
             if child.dep_ == "agent":
@@ -622,6 +638,12 @@ class Extractor:
         for child in tok.children:
             if child.dep_ in ("ccomp",) and child.i != speaker.i and not _adverbial(child):
                 content.extend(self._clause(child, lemma))
+                if child.right_edge.i == child.i and child.i > tok.i:
+                    # "argue he’s in this race": the parser hung the rest of the clause on the cue
+                    content.extend(
+                        t for c in tok.children if c.i > child.i and c.dep_ in ("prep", "advmod", "acomp", "attr")
+                        for t in c.subtree
+                    )
         if not content and lemma in ("promise", "pledge", "vow", "threaten", "hope", "urge"):
             for child in tok.children:
                 if child.dep_ == "xcomp":
@@ -1192,9 +1214,16 @@ class Extractor:
             if t.i <= tok.i and (t.dep_ != "punct" or _inner_hyphen(t)) and t.i not in owners and t.i not in counts
             and (t.dep_ not in ("det", "predet") or t.head.i != tok.i)
         ]
+        # a clause of speech inside the phrase is the statement itself ("candidates like Dunn who say …")
+        clauses = {
+            t.i for c in tok.subtree
+            if c.dep_ == "relcl" and c.i > tok.i and is_speech_cue(c.lemma_)
+            and any(g.dep_ == "nsubj" and g.lower_ in ("who", "that", "which") for g in c.children)
+            for t in c.subtree
+        }
         tail = [
             t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep") for t in c.subtree
-            if not t.is_punct
+            if not t.is_punct and t.i not in clauses
         ]
         return normalise_name(_join_tokens(words + tail))
 
