@@ -72,9 +72,9 @@ NOMINAL_CUES = frozenset(
 _OBJECT_CONTENT = frozenset(
     ["deny", "dismiss", "announce", "confirm", "reject", "describe", "call", "predict", "promise", "propose", "acknowledge", "admit", "reveal", "disclose", "criticize", "criticise", "demand", "dispute", "blame", "condemn", "decry", "welcome", "hail", "recommend", "mention", "declare"]
 )
-# Cues whose object is a claim they judge true or false ("denied the report"): never a bare subject.
 # Nouns that name a share of a group: their count stays in the speaker's name.
 _SHARE_NOUNS = frozenset(["quarter", "third", "fifth", "tenth", "half", "percent", "majority", "minority"])
+# Cues whose object is a claim they judge true or false ("denied the report"): never a bare subject.
 _CLAIM_OBJECT = frozenset(["deny", "reject", "dispute", "refute", "confirm", "acknowledge", "admit", "concede"])
 # Cues whose object may run on as "X as Y" ("dismissed the promise as words").
 _AS_CONTENT = frozenset(["dismiss", "describe", "call", "label", "brand", "characterize", "characterise"])
