@@ -356,7 +356,9 @@ def test_pronoun_passes_over_a_person_of_the_other_gender(extractor):
     statements = extractor.extract(_doc(text))
     assert _speaker_of(statements, "the bridge was safe") == "tomas-weir"
     assert _speaker_of(statements, "inspection had been rushed") == "rana-holt"
-    text = "Weir wrote to the council on Friday. Holt answered him the next day. She said the inspection had been rushed."
+    text = (
+        "Weir wrote to the council on Friday. Holt answered him the next day. She said the inspection had been rushed."
+    )
     text = "Ms. Rana Holt met the inspector, Tomas Weir, on Monday.\n\n" + text
     assert _speaker_of(extractor.extract(_doc(text)), "inspection had been rushed") == "rana-holt"  # a bare surname
 
@@ -510,8 +512,10 @@ def test_a_share_of_a_group_is_a_group(extractor):
 @pytest.mark.parametrize(
     "text, content",
     [
-        ("LOS ANGELES, Feb. 2 (UPI) — The next record is almost complete, singer Ann Kedrin said.",
-         "The next record is almost complete"),
+        (
+            "LOS ANGELES, Feb. 2 (UPI) — The next record is almost complete, singer Ann Kedrin said.",
+            "The next record is almost complete",
+        ),
         ("KYIV, Valdora — The talks will resume on Friday, Ann Rusk said.", "The talks will resume on Friday"),
         # dashes around an aside are not a dateline
         ("NATO — the alliance — will expand, Ann Rusk said.", "NATO — the alliance — will expand"),
@@ -572,10 +576,15 @@ def test_a_clause_the_parser_split_from_its_verb_stays_whole(extractor):
     "text, speaker",
     [
         # "who say" is plural: the candidates say it, not the one named as an example
-        ("The diplomat pushed back against candidates — like front-runner Tom Dunn — who say the country is in "
-         "decline.", "candidates"),
-        ("The diplomat pushed back against candidates like Tom Dunn who say the country is in decline.",
-         "candidates like Tom Dunn"),
+        (
+            "The diplomat pushed back against candidates — like front-runner Tom Dunn — who say the country is in "
+            "decline.",
+            "candidates",
+        ),
+        (
+            "The diplomat pushed back against candidates like Tom Dunn who say the country is in decline.",
+            "candidates like Tom Dunn",
+        ),
         ("Tom Dunn, who says the country is in decline, left the party.", "Tom Dunn"),
     ],
 )
