@@ -1455,7 +1455,7 @@ def _topic_only(cue: Token, content: list[Token]) -> bool:
     "confirmed the figures"): it says the report is untrue.
     """
     words = [t for t in content if not t.is_punct and not t.is_space]
-    if not words or cue.lemma_.lower() in _CLAIM_OBJECT:
+    if not words or _lemma(cue) in _CLAIM_OBJECT:
         return False
     for t in words:
         if t.pos_ in ("VERB", "AUX") or t.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "advcl"):

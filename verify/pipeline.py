@@ -350,6 +350,11 @@ SAME_DOCUMENT_MIN_SIMILARITY = 0.2
 MIN_CLAIM_CONFIDENCE = 0.4
 
 
+def _makes_claim(statement: Statement) -> bool:
+    """Whether a statement is compared with others (see ``MIN_CLAIM_CONFIDENCE``)."""
+    return statement.confidence >= MIN_CLAIM_CONFIDENCE
+
+
 def _candidate_pairs(
     statements: Sequence[Statement],
     vectors: np.ndarray,
@@ -371,7 +376,7 @@ def _candidate_pairs(
     if len(statements) < 2:
         return pairs
     similarity = vectors @ vectors.T
-    claims = [j for j, st in enumerate(statements) if st.confidence >= MIN_CLAIM_CONFIDENCE]
+    claims = [j for j, st in enumerate(statements) if _makes_claim(st)]
     for i in claims:
         statement = statements[i]
         same = [j for j in claims if j != i and statements[j].document_id == statement.document_id]
@@ -470,19 +475,14 @@ def check(
     if corpus is not None and statements and len(corpus):
         checked_ids = {st.id for st in statements}
         checked_docs = {d.id for d in documents}
-        hits = corpus.search(vectors, k=neighbours + len(statements))
-        for statement, found in zip(statements, hits):
-            if statement.confidence < MIN_CLAIM_CONFIDENCE:
-                continue
+        claims = [i for i, st in enumerate(statements) if _makes_claim(st)]
+        hits = corpus.search(vectors[claims], k=neighbours + len(statements)) if claims else []
+        for statement, found in zip((statements[i] for i in claims), hits):
             kept = 0
             for other, score in found:
                 if kept >= neighbours or score < min_similarity:
                     break
-                if (
-                    other.id in checked_ids
-                    or other.document_id in checked_docs
-                    or other.confidence < MIN_CLAIM_CONFIDENCE
-                ):
+                if other.id in checked_ids or other.document_id in checked_docs or not _makes_claim(other):
                     continue
                 evidence[other.id] = other
                 pair_list.append((statement, other))
