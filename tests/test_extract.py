@@ -512,6 +512,7 @@ def test_a_share_of_a_group_is_a_group(extractor):
 @pytest.mark.parametrize(
     "text, content",
     [
+        # a wire dateline is not content
         (
             "LOS ANGELES, Feb. 2 (UPI) — The next record is almost complete, singer Ann Kedrin said.",
             "The next record is almost complete",
@@ -519,21 +520,30 @@ def test_a_share_of_a_group_is_a_group(extractor):
         ("KYIV, Valdora — The talks will resume on Friday, Ann Rusk said.", "The talks will resume on Friday"),
         # dashes around an aside are not a dateline
         ("NATO — the alliance — will expand, Ann Rusk said.", "NATO — the alliance — will expand"),
+        # a clause of time is not what was said: the parser hangs the fronted "after …" clause
+        # on "said" as its complement
+        (
+            "In a statement released shortly after the Ohio governor suspended his presidential campaign, "
+            "Dunn said he’s certain Pell will continue.",
+            "he’s certain Pell will continue",
+        ),
+        # a call on someone ends before a joined clause
+        (
+            "Senator Ann Rusk called on the Tarn council to block the deal, but her party was not the only one "
+            "worried about the bridge.",
+            "the Tarn council to block the deal",
+        ),
+        # a clause the parser split from its verb stays whole
+        (
+            "Ann Rusk won the vote in Tarn. Now, armed with an early-state victory and new cash, she’s poised to "
+            "argue she’s in this race for the long haul.",
+            "she’s in this race for the long haul",
+        ),
     ],
 )
-def test_a_wire_dateline_is_not_content(extractor, text, content):
+def test_the_content_of_a_lone_statement(extractor, text, content):
     (statement,) = extractor.extract(_doc(text))
     assert statement.content == content
-
-
-def test_a_clause_of_time_is_not_what_was_said(extractor):
-    # the parser hangs the fronted "after …" clause on "said" as its complement
-    text = (
-        "In a statement released shortly after the Ohio governor suspended his presidential campaign, "
-        "Dunn said he’s certain Pell will continue."
-    )
-    (statement,) = extractor.extract(_doc(text))
-    assert statement.content == "he’s certain Pell will continue"
 
 
 @pytest.mark.parametrize(
@@ -552,24 +562,6 @@ def test_called_off_is_not_speech_and_a_placing_participle_is_not_a_name(extract
     assert extractor.extract(_doc(text)) == []
     (statement,) = extractor.extract(_doc("Tarn-based Kellco said the deal was off."))
     assert statement.speaker == "Kellco"
-
-
-def test_a_call_on_someone_ends_before_a_joined_clause(extractor):
-    text = (
-        "Senator Ann Rusk called on the Tarn council to block the deal, but her party was not the only one "
-        "worried about the bridge."
-    )
-    (statement,) = extractor.extract(_doc(text))
-    assert statement.content == "the Tarn council to block the deal"
-
-
-def test_a_clause_the_parser_split_from_its_verb_stays_whole(extractor):
-    text = (
-        "Ann Rusk won the vote in Tarn. Now, armed with an early-state victory and new cash, she’s poised to "
-        "argue she’s in this race for the long haul."
-    )
-    (statement,) = extractor.extract(_doc(text))
-    assert statement.content == "she’s in this race for the long haul"
 
 
 @pytest.mark.parametrize(
