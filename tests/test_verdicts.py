@@ -73,3 +73,25 @@ def test_build_verdicts_attaches_statements_and_documents():
     assert verdict.evidence[0].statement == other and verdict.evidence[0].document == document
     assert summarise([verdict])["contradicted"] == 1 and next(iter(summarise([]))) == "self-contradiction"
     assert verdict_line(verdict).startswith('contradicted (0.80): Ana Tal, 2023-05-01: "the harbour')
+
+
+def test_the_same_speaker_going_on_in_the_same_document_is_not_evidence():
+    checked = make("the harbour will reopen on Monday")
+    going_on = make("the cranes are repaired", offset=200)  # Ana Tal again, same document
+    elsewhere = make("the harbour reopens Monday", document_id="d2")  # Ana Tal, another article
+    against = make("the harbour will stay shut", offset=400)  # Ana Tal contradicting herself
+
+    def relation(other, label):
+        return Relation(
+            source_id=checked.id, target_id=other.id, label=RelationLabel(label), probability=0.8,
+            same_speaker=True, rationale=label,
+        )  # fmt: skip
+
+    statements = {s.id: s for s in (checked, going_on, elsewhere, against)}
+    (alone,) = build_verdicts([checked], [relation(going_on, "supports"), relation(going_on, "follows_up")], statements)
+    assert alone.label == VerdictLabel.NO_EVIDENCE and alone.evidence == ()
+    (repeated,) = build_verdicts([checked], [relation(going_on, "supports"), relation(elsewhere, "supports")], statements)
+    assert repeated.label == VerdictLabel.SUPPORTED
+    assert [e.statement for e in repeated.evidence] == [elsewhere]
+    (reversed_,) = build_verdicts([checked], [relation(against, "contradicts")], statements)
+    assert reversed_.label == VerdictLabel.SELF_CONTRADICTION

@@ -10,6 +10,10 @@ does.  The label, from most to least serious:
 - ``follow-up``: only follow-ups (the same story, later or updated);
 - ``no-evidence``: nothing above the threshold.
 
+A statement is not evidence for itself: support or a follow-up from the same speaker in the
+same document (a speaker going on with one thought: "He added, ...") is left out of the
+verdict; the same speaker contradicting themselves there still counts.
+
 The verdict's confidence is the probability of its strongest deciding relation (for
 ``disputed``, the weaker of the strongest support and the strongest contradiction; for
 ``no-evidence``, one minus the strongest relation that fell short, or 1 without any).
@@ -94,6 +98,18 @@ def verdict_relation(label: VerdictLabel, ranked: Sequence[Relation]) -> str:
     return RelationLabel.UNRELATED.value
 
 
+def _echo(statement: Statement, relation: Relation, evidence_statements: Mapping[str, Statement]) -> bool:
+    """Whether ``relation`` is the statement's own speaker agreeing with or going on from it in
+    the same document: no evidence of anything (see the module's notes)."""
+    other = evidence_statements.get(relation.target_id)
+    return (
+        relation.same_speaker
+        and relation.label in (RelationLabel.SUPPORTS, RelationLabel.FOLLOWS_UP)
+        and other is not None
+        and other.document_id == statement.document_id
+    )
+
+
 def build_verdicts(
     statements: Sequence[Statement],
     relations: Iterable[Relation],
@@ -115,7 +131,7 @@ def build_verdicts(
         by_source.setdefault(relation.source_id, []).append(relation)
     verdicts = []
     for statement in statements:
-        found = by_source.get(statement.id, [])
+        found = [r for r in by_source.get(statement.id, []) if not _echo(statement, r, evidence_statements)]
         if per_source and found:
             found = consolidate(found, evidence_statements)
         label, confidence, ranked = decide(found, min_confidence)
