@@ -270,6 +270,34 @@ def test_double_apostrophe_quotes_continue_after_the_cue(extractor):
     assert statement.quote_kind is QuoteKind.DIRECT
 
 
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("Tan said: ‘I think it will open.’", ["‘I think it will open.’"]),
+        (
+            "‘We don’t know,’ said Tan. ‘The Smiths’ house is gone.’",
+            ["‘We don’t know,’", "‘The Smiths’ house is gone.’"],
+        ),
+        ("Vell: ‘I Fear The Same Is True’ for Brisk", ["‘I Fear The Same Is True’"]),
+        ("The voters’ choice, Tan’s bridge and the ‘90s", []),  # apostrophes, no quotation
+        ("He said “it’s ‘fine’ now” twice", ["“it’s ‘fine’ now”"]),
+    ],
+)
+def test_single_quotation_marks_make_a_quotation(text, regions):
+    from verify.extract import _quote_regions
+
+    assert [text[s:e] for s, e in _quote_regions(text)] == regions
+
+
+def test_a_first_person_inside_single_quotes_is_not_the_author(extractor):
+    (statement,) = extractor.extract(_doc("Mayor Ana Tal said: ‘I think the bridge will open in May.’"))
+    assert statement.speaker_id == "ana-tal" and statement.quote_kind is QuoteKind.DIRECT
+    assert statement.content == "‘I think the bridge will open in May.’"
+    # a headline's "Name: ‘I …’" is the named person's, not the writer's
+    headline = "Tal: The Bridge Will Open, ‘I Think The Same Is True’ for the Ferry\nThe mayor spoke on Monday."
+    assert not [s.speaker for s in extractor.extract(_doc(headline)) if s.speaker_id.startswith("author-")]
+
+
 def test_quotation_parsed_as_a_second_subject(extractor):
     text = (
         "Tomas Reyl spoke on Friday.\n\n"
@@ -523,20 +551,26 @@ def test_a_share_of_a_group_is_a_group(extractor):
         # a clause of time is not what was said: the parser hangs the fronted "after …" clause
         # on "said" as its complement
         (
-            "In a statement released shortly after the Ohio governor suspended his presidential campaign, "
-            "Dunn said he’s certain Pell will continue.",
+            (
+                "In a statement released shortly after the Ohio governor suspended his presidential campaign, "
+                "Dunn said he’s certain Pell will continue."
+            ),
             "he’s certain Pell will continue",
         ),
         # a call on someone ends before a joined clause
         (
-            "Senator Ann Rusk called on the Tarn council to block the deal, but her party was not the only one "
-            "worried about the bridge.",
+            (
+                "Senator Ann Rusk called on the Tarn council to block the deal, but her party was not the only one "
+                "worried about the bridge."
+            ),
             "the Tarn council to block the deal",
         ),
         # a clause the parser split from its verb stays whole
         (
-            "Ann Rusk won the vote in Tarn. Now, armed with an early-state victory and new cash, she’s poised to "
-            "argue she’s in this race for the long haul.",
+            (
+                "Ann Rusk won the vote in Tarn. Now, armed with an early-state victory and new cash, she’s poised to "
+                "argue she’s in this race for the long haul."
+            ),
             "she’s in this race for the long haul",
         ),
     ],
@@ -569,8 +603,10 @@ def test_called_off_is_not_speech_and_a_placing_participle_is_not_a_name(extract
     [
         # "who say" is plural: the candidates say it, not the one named as an example
         (
-            "The diplomat pushed back against candidates — like front-runner Tom Dunn — who say the country is in "
-            "decline.",
+            (
+                "The diplomat pushed back against candidates — like front-runner Tom Dunn — who say the country is in "
+                "decline."
+            ),
             "candidates",
         ),
         (

@@ -85,6 +85,11 @@ _IRREALIS = frozenset(
 # Verbs whose object is the speaker of an infinitive/participle cue ("leading Zelensky to dismiss").
 _OBJECT_CONTROL = frozenset(["lead", "prompt", "urge", "force", "cause", "push", "allow", "ask", "encourage", "inspire", "spur", "drive", "get"])
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "''": "''"}  # '' … '' in some archives
+# quotation marks as tokens: single marks too (‘…’, for headlines and British style), which in
+# running text are found by ``_single_quote_end`` (a ’ is also an apostrophe)
+_OPENER_TOKENS = frozenset(_QUOTE_PAIRS) | {"‘"}
+_CLOSER_TOKENS = frozenset(_QUOTE_PAIRS.values()) | {"’"}
+_OPENS_AFTER = "([{—–-"  # what a quotation mark may follow where it opens one (besides a space)
 # Nouns of the occasion of speaking: "…, in a statement", "…, during a briefing" is the narrator's.
 _OCCASION_NOUNS = {
     "statement", "interview", "speech", "remark", "address", "post", "tweet", "letter", "conference",
@@ -277,13 +282,40 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
+def _single_quote_end(text: str, i: int) -> int:
+    """End of the ‘single-quoted’ quotation opening at ``i``, or -1 where there is none.
+
+    ‘ opens one only where a word can start and before a word.  It closes, before the next ‘,
+    at a ’ that ends a word (not the apostrophe of "don’t" or "Cruz’s", which a letter
+    follows): the first after punctuation or before one (‘The Smiths’ house is gone.’), else
+    the first (‘I fear the same thing is true’ for Rubio).
+    """
+    if (i > 0 and not text[i - 1].isspace() and text[i - 1] not in _OPENS_AFTER) or text[i + 1 : i + 2].isspace():
+        return -1
+    limit = text.find("‘", i + 1)
+    limit = len(text) if limit == -1 else limit
+    ends = [
+        j
+        for j in range(i + 2, limit)
+        if text[j] == "’" and not text[j - 1].isspace() and not text[j + 1 : j + 2].isalnum()
+    ]
+    strong = [j for j in ends if text[j - 1] in ",.!?;:" or not text[j + 1 : j + 2].isspace()]
+    return (strong or ends or [-2])[0] + 1
+
+
 def _quote_regions(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each quotation (marks included) in one paragraph."""
     regions = []
     i = 0
     while i < len(text):
+        if text[i] == "‘":  # headlines and British style quote with single marks
+            end = _single_quote_end(text, i)
+            if end != -1:
+                regions.append((i, end))
+                i = end
+                continue
         # '' opens a quotation only where a word can start (not the inches of 6'' or a stray pair)
-        opens_double = text.startswith("''", i) and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-")
+        opens_double = text.startswith("''", i) and (i == 0 or text[i - 1].isspace() or text[i - 1] in _OPENS_AFTER)
         ch = "''" if opens_double else text[i]
         if ch in _QUOTE_PAIRS:
             close = _QUOTE_PAIRS[ch]
@@ -586,7 +618,7 @@ class Extractor:
     @staticmethod
     def _speaker_beside_quote(tok: Token, sent: Any) -> Token | None:
         """When the parse gives a cue no subject: “…,” Ramos, 58, told AFP / “…,” said Ramos."""
-        closers = set(_QUOTE_PAIRS.values())
+        closers = _CLOSER_TOKENS
         before = [t for t in sent if t.i < tok.i][-6:]
         for i, t in enumerate(before):
             names = [u for u in before[i + 1 :] if u.pos_ == "PROPN"]
@@ -678,7 +710,7 @@ class Extractor:
             before = [t for t in head.subtree if t.i not in own and t.i < tok.left_edge.i]
             after = [t for t in head.subtree if t.i not in own and t.i > tok.right_edge.i]
             chosen = before if len(before) >= len(after) else after
-            content = [t for t in chosen if not t.is_punct or t.text in _QUOTE_PAIRS or t.text in _QUOTE_PAIRS.values()]
+            content = [t for t in chosen if not t.is_punct or t.text in _OPENER_TOKENS | _CLOSER_TOKENS]
             if tok.dep_ == "ccomp" and any(t.i == head.i for t in content) and any(
                 c.dep_ in ("nsubj", "nsubjpass") and c.i not in own for c in head.children
             ):
@@ -805,14 +837,14 @@ class Extractor:
         phrase = self._speaker_tokens(speaker, tok)
         left = min(tok.i, phrase[0].i)
         right = max(tok.i, phrase[-1].i)
-        closers = set(_QUOTE_PAIRS.values())
+        closers = _CLOSER_TOKENS
         # quote ending just before the cue clause
         j = left - 1
         while j >= sent.start and (tokens[j - sent.start].is_punct and tokens[j - sent.start].text not in closers):
             j -= 1
         if j >= sent.start and tokens[j - sent.start].text in closers:
             k = j - 1
-            while k >= sent.start and tokens[k - sent.start].text not in _QUOTE_PAIRS:
+            while k >= sent.start and tokens[k - sent.start].text not in _OPENER_TOKENS:
                 k -= 1
             if k >= sent.start and j - k > 1:
                 return tokens[k - sent.start : j - sent.start + 1]
@@ -820,9 +852,9 @@ class Extractor:
                 return tokens[: j - sent.start + 1]
         # quote starting just after the cue clause
         j = right + 1
-        while j < sent.end and tokens[j - sent.start].is_punct and tokens[j - sent.start].text not in _QUOTE_PAIRS:
+        while j < sent.end and tokens[j - sent.start].is_punct and tokens[j - sent.start].text not in _OPENER_TOKENS:
             j += 1
-        if j < sent.end and tokens[j - sent.start].text in _QUOTE_PAIRS:
+        if j < sent.end and tokens[j - sent.start].text in _OPENER_TOKENS:
             k = j + 1
             while k < sent.end and tokens[k - sent.start].text not in closers:
                 k += 1
@@ -838,7 +870,7 @@ class Extractor:
                 j -= 1
             if j >= 0 and doc[j].text in closers:
                 k = j - 1
-                while k >= 0 and doc[k].text not in _QUOTE_PAIRS:
+                while k >= 0 and doc[k].text not in _OPENER_TOKENS:
                     k -= 1
                 if k >= 0 and j - k > 1:
                     return list(doc[k : j + 1])
