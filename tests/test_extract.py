@@ -620,3 +620,15 @@ def test_a_relative_clause_of_speech_belongs_to_the_noun_it_agrees_with(extracto
     (statement,) = extractor.extract(_doc(text))
     assert statement.speaker == speaker
     assert statement.content == "the country is in decline"
+
+
+def test_a_written_record_speaks_for_an_organisation_not_a_person(extractor):
+    text = (
+        "The letter warned that the Tarn bridge would close. It added that repairs would take a year. "
+        "A new poll by the Tarn Institute indicates young voters are drifting away. She said the poll was fair."
+    )
+    letter, added, poll, she = extractor.extract(_doc(text))
+    assert (letter.speaker, letter.speaker_kind) == ("letter", SpeakerKind.ORGANISATION)
+    assert added.speaker_id == letter.speaker_id  # "it" is the letter
+    assert poll.speaker_kind is SpeakerKind.ORGANISATION and poll.speaker.startswith("new poll")
+    assert she.speaker_id != poll.speaker_id  # "she" is never the poll

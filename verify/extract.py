@@ -38,6 +38,7 @@ from .speakers import (
     GENDERED_WORDS,
     GOVERNMENT_WORDS,
     ORGANISATION_NOUNS,
+    RECORD_NOUNS,
     PERSON_TITLES,
     TITLE_WORDS,
     Aliases,
@@ -1217,6 +1218,8 @@ class Extractor:
             return self._descriptor(tok), SpeakerKind.ANONYMOUS
         if lemma in GOVERNMENT_WORDS or tok.lower_ in GOVERNMENT_WORDS:
             return self._descriptor(tok), SpeakerKind.GOVERNMENT
+        if lemma in RECORD_NOUNS and tok.pos_ == "NOUN":
+            return self._descriptor(tok) or phrase, SpeakerKind.ORGANISATION
         if tok.tag_ in ("NNS", "NNPS") or lemma in _SHARE_NOUNS:
             return self._descriptor(tok), SpeakerKind.GROUP
         return self._descriptor(tok) or phrase, SpeakerKind.ORGANISATION if lemma in ORGANISATION_NOUNS else SpeakerKind.PERSON

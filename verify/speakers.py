@@ -32,6 +32,7 @@ __all__ = [
     "GOVERNMENT_WORDS",
     "ORGANISATION_NOUNS",
     "PERSON_TITLES",
+    "RECORD_NOUNS",
     "TITLE_WORDS",
     "Aliases",
     "normalise_name",
@@ -93,6 +94,19 @@ ORGANISATION_NOUNS = {
     "association", "federation", "council", "committee", "commission", "campaign", "party", "board", "bank",
     "court", "office", "department", "institute", "foundation", "charity", "club", "league", "coalition",
     "alliance", "station", "hospital", "university", "school", "team", "service", "authority", "bureau",
+}
+
+# Written or recorded sources ("the letter warned", "a new poll indicates", "documents show"):
+# typed as organisations, for whoever stands behind them; never a person, so "he" or "she"
+# never stands for one, and never a group of people.
+RECORD_NOUNS = {
+    "poll", "survey", "study", "report", "letter", "memo", "document", "record", "statement", "test",
+    "analysis", "data", "filing", "audit", "review", "paper", "article", "email", "e-mail", "tweet",
+    "post", "release", "transcript", "footage", "video", "message", "note", "book", "census", "tally",
+    "count", "estimate", "forecast", "projection", "figure", "number", "result", "finding", "research",
+    "investigation", "inquiry", "assessment", "evidence", "complaint", "lawsuit", "indictment", "ruling",
+    "order", "budget", "plan", "proposal", "bill", "law", "agreement", "deal", "contract", "policy",
+    "guidance", "map", "chart", "model", "index", "ranking", "website", "site", "page",
 }
 
 
