@@ -632,3 +632,61 @@ def test_a_written_record_speaks_for_an_organisation_not_a_person(extractor):
     assert added.speaker_id == letter.speaker_id  # "it" is the letter
     assert poll.speaker_kind is SpeakerKind.ORGANISATION and poll.speaker.startswith("new poll")
     assert she.speaker_id != poll.speaker_id  # "she" is never the poll
+
+
+def test_a_name_the_tagger_misreads_keeps_its_words_and_its_person(extractor):
+    text = (
+        "Mayor Ana Tal spoke on Monday. Ana Tal argued that the vote was unfair. "
+        "The Tarn Courier said the vote was close."
+    )
+    argued, courier = extractor.extract(_doc(text))
+    # tagged as a person once in the article, a person everywhere in it
+    assert (argued.speaker, argued.speaker_kind) == ("Ana Tal", SpeakerKind.PERSON)
+    # an organisation's name keeps the proper nouns the tagger left out of it
+    assert (courier.speaker, courier.speaker_kind) == ("Tarn Courier", SpeakerKind.ORGANISATION)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        # "That's according to X" sources the sentence before it
+        (
+            "Voters in Tarn are angry about the bridge. That is according to a poll by the Tarn Institute.",
+            "poll by the Tarn Institute",
+            "Voters in Tarn are angry about the bridge",
+        ),
+        (
+            "Early results of the Tarn exit polls showed that voters were angry. That’s according to the Tarn Courier.",
+            "Tarn Courier",
+            "Early results of the Tarn exit polls showed that voters were angry",
+        ),
+        # set inside the clause it sources: the whole clause
+        (
+            "The plan, according to company leaders, would cost jobs.",
+            "company leaders",
+            "The plan, according to company leaders, would cost jobs",
+        ),
+        # not a clause before a colon, a leading "that", nor a clause joined after it
+        (
+            "The vote was close: according to the Tarn Courier, Ana Tal won by 40 votes.",
+            "Tarn Courier",
+            "Ana Tal won by 40 votes",
+        ),
+        (
+            "Ana Tal has won 758 votes, according to a Tarn Courier tally, but her lead is narrowing.",
+            "Tarn Courier tally",
+            "Ana Tal has won 758 votes",
+        ),
+        # at either end: the rest of the sentence, as before
+        ("The bridge will close in May, according to Mayor Ana Tal.", "Ana Tal", "The bridge will close in May"),
+        ("According to Ana Tal, the bridge will close.", "Ana Tal", "the bridge will close"),
+    ],
+)
+def test_the_content_of_according_to(extractor, text, speaker, content):
+    (statement,) = extractor.extract(_doc(text))
+    assert (statement.speaker, statement.content) == (speaker, content)
+    assert statement.sentence_span.start <= statement.content_span.start
+
+
+def test_that_is_according_to_with_nothing_before_it_is_no_statement(extractor):
+    assert extractor.extract(_doc("That’s according to the Tarn Institute.")) == []

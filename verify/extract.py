@@ -38,8 +38,8 @@ from .speakers import (
     GENDERED_WORDS,
     GOVERNMENT_WORDS,
     ORGANISATION_NOUNS,
-    RECORD_NOUNS,
     PERSON_TITLES,
+    RECORD_NOUNS,
     TITLE_WORDS,
     Aliases,
     normalise_name,
@@ -104,6 +104,7 @@ _BODY_NOUNS = {"department", "ministry", "office", "court", "commission", "counc
 _GROUP_PRONOUNS = {"they", "them"}
 _SPEAKER_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS
 _THING_PRONOUNS = {"it"}
+_POINTING_WORDS = {"that", "this", "those", "these", "it", "so"}  # "That's according to …" points back
 # Abbreviated titles, for matching "the governor" to "Gov. Ann Rusk".
 _TITLE_ABBREVIATIONS = {
     "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general", "dr": "doctor",
@@ -205,6 +206,11 @@ class _PersonNames:
 
     def __contains__(self, surname: str) -> bool:
         return surname.lower() in self._mentions
+
+    def full(self, name: str) -> str | None:
+        """The longest full name of the person a full ``name`` ("Ana Tal") is, if one is named."""
+        parts = name.split()
+        return self._full.get((parts[-1].lower(), parts[0].lower())) if len(parts) >= 2 else None
 
     def by_first_name(self, first: str) -> str | None:
         """The full name of the one person named in full with this first name, if only one is."""
@@ -883,11 +889,34 @@ class Extractor:
         if speaker is None:
             return None
         head = tok.head if tok.head.i != tok.i else None
-        own = {t.i for t in tok.subtree}
+        # the phrase itself; as the root ("That is according to …"), only it and its object
+        lo, hi = (tok.left_edge.i, tok.right_edge.i) if head is not None else (tok.i, to.right_edge.i)
         scope = list(head.subtree) if head is not None else list(sent)
-        before = [t for t in scope if t.i not in own and t.i < tok.left_edge.i]
-        after = [t for t in scope if t.i not in own and t.i > tok.right_edge.i]
-        chosen = before if len(before) >= len(after) else after
+        before = [t for t in scope if t.i < lo]
+        after = [t for t in scope if t.i > hi]
+        # not what it sources: a clause before a colon ("… unnoticed: According to polls, …"), a
+        # leading "that", a clause joined after it (", according to a tally, but his path …")
+        breaks = [k for k, t in enumerate(before) if t.text in (":", ";")]
+        before = before[breaks[-1] + 1 :] if breaks else before
+        while before and (before[0].lower_ == "that" and before[0].dep_ == "mark" or before[0].dep_ == "cc" or before[0].is_punct):
+            before = before[1:]
+        first = next((t for t in after if not t.is_punct), None)
+        if first is not None and first.pos_ == "CCONJ":
+            after = []
+        words = [t for t in before if not t.is_punct]
+        sentence_start = sent.start_char
+        if words and all(t.lower_ in _POINTING_WORDS or t.pos_ == "AUX" or t.norm_ in ("'s", "is") for t in words):
+            # "That's according to the exit polls.": what the previous sentence says
+            if sent.start == 0:
+                return None
+            chosen = [t for t in sent.doc[sent.start - 1].sent if not t.is_space]
+            sentence_start = chosen[0].idx
+        elif head is not None and words and any(not t.is_punct for t in after):
+            # set inside the clause it sources ("The plan, according to its backers, would cost
+            # jobs"): the whole clause, not one side of it
+            chosen = before + after
+        else:
+            chosen = before if len(before) >= len(after) else after
         if not chosen:
             return None
         c_start, c_end = self._span_of(chosen, offset)
@@ -898,7 +927,7 @@ class Extractor:
         cue_start, cue_end = self._span_of([tok, to], offset)
         return _Candidate(
             cue_start, cue_end, "according to", tok, speaker, s_start, s_end, c_start + offset, c_end + offset,
-            offset + sent.start_char, offset + sent.end_char, "according",
+            offset + sentence_start, offset + sent.end_char, "according",
         )
 
     def _nominal(self, tok: Token, sent: Any, offset: int) -> _Candidate | None:
@@ -1070,6 +1099,9 @@ class Extractor:
             known = found[0] if found else self._known_names.get(name.lower())
             if known:
                 name, kind, named, sure = known, SpeakerKind.PERSON, True, found is None or found[1]
+        elif kind is not SpeakerKind.PERSON and tok.pos_ == "PROPN" and persons.full(name):
+            # a full name the tagger took for a person elsewhere in the article: "Ana Tal argued"
+            name, kind, named = persons.full(name) or name, SpeakerKind.PERSON, True
         alias = self.aliases.lookup(name) or self.aliases.lookup(surface)
         if alias is not None:
             actor_id, alias_kind = alias
@@ -1197,7 +1229,11 @@ class Extractor:
         words = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("appos",)]
         phrase = normalise_name(" ".join(t.text for t in words if not t.is_punct or t.text == "."))
         if head_ent is not None and head_ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
-            name = normalise_name(head_ent.text)
+            # with the proper nouns right before it that the tagger left out: "Tarn Courier", not "Courier"
+            start = head_ent.start
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i >= start:
+                start -= 1
+            name = normalise_name(doc[start : head_ent.end].text)
             kind = SpeakerKind.GOVERNMENT if head_ent.label_ == "GPE" or name.lower() in GOVERNMENT_WORDS else SpeakerKind.ORGANISATION
             if head_ent.label_ == "NORP":
                 kind = SpeakerKind.GROUP
