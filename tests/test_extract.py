@@ -477,6 +477,15 @@ def test_a_surname_shared_by_two_persons_is_read_by_title_and_order(extractor):
         # words the person was not given: someone else
         ("President Ann Rusk toured the levee on Monday. The vice president said the state would pay.", None),
         ("Gov. Ann Rusk toured the levee on Monday. The former governor said the state would pay.", None),
+        # a place before the role only places the person: "Sen. … of Florida", "Florida Sen. …"
+        ("Sen. Ana Tal of Florida spoke in Tampa. The Florida senator said the state would pay.", "ana-tal"),
+        ("Gov. Ana Tal of Ohio met Gov. Bo Rusk of Texas. The Texas governor said the state would pay.", "bo-rusk"),
+        ("President Ann Rusk spoke on Monday. The Russian president said the state would pay.", None),
+        # the role given in an apposition, with its words
+        (
+            "Ana Tal, a Republican presidential hopeful, spoke. The Republican presidential hopeful said the state would pay.",
+            "ana-tal",
+        ),
     ],
 )
 def test_a_title_is_the_person_given_it(extractor, text, speaker_id):
@@ -485,6 +494,13 @@ def test_a_title_is_the_person_given_it(extractor, text, speaker_id):
         assert statement.speaker_id.startswith("unnamed-") and "rusk" not in statement.speaker_id
     else:
         assert statement.speaker_id == speaker_id
+
+
+def test_an_earlier_speaker_with_the_bare_role_is_not_the_one_with_a_place(extractor):
+    earlier, ohio = extractor.extract(
+        _doc("The governor said the levee would hold. The Ohio governor said the state would pay.")
+    )
+    assert earlier.speaker_id != ohio.speaker_id and ohio.speaker == "Ohio governor"
 
 
 def test_a_cue_inside_another_clause_does_not_take_that_clause_as_content(extractor):

@@ -115,9 +115,11 @@ _TITLE_ABBREVIATIONS = {
 _ROLE_NOUNS = (
     TITLE_WORDS | ANONYMOUS_NOUNS | set(_TITLE_ABBREVIATIONS.values())
     | {"candidate", "nominee", "host", "director", "founder", "president", "chairman", "chairwoman", "woman", "man"}
+    | {"hopeful", "front-runner", "frontrunner", "challenger", "incumbent", "contender"}
 ) - {"the", "a", "an", "former", "top", "senior", "acting", "high", "human", "rights", "u.s.", "us", "un", "u.n.", "defence", "defense", "foreign", "prime", "vice"}
 _NOT_NAME_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _NAME_ENTITIES = {"PERSON", "ORG", "GPE", "FAC", "LOC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+_PLACE_ENTITIES = {"GPE", "NORP", "LOC"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 # How many sentences back a "he" or "she" looks for the person it stands for before falling back
 # to the last compatible speaker of the document.
@@ -1140,7 +1142,8 @@ class Extractor:
             and tok.tag_ not in ("NNS", "NNPS")
             and (tok.lower_ in _ROLE_NOUNS or tok.lemma_.lower() in _ROLE_NOUNS)
             and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
-            and not self._is_named(tok)  # "The governor, Ann Rusk, said" names her
+            # "The governor, Ann Rusk, said" names her; "the Florida senator" only places him
+            and not self._is_named(tok, places=False)
         )
 
     def _description_antecedent(
@@ -1151,31 +1154,28 @@ class Extractor:
         that title or role in the document so far ("Gov. Ann Rusk", "Piotr Vassel, the engineer
         in charge"; then "Rusk said …" counts too); None if neither."""
         nouns = {tok.lower_, tok.lemma_.lower()}
+        # "the vice president", "the Ohio governor": the person must have been given those words
+        # too; "the president of …" is someone else's president
+        modifiers = self._modifiers(tok)
         found: list[tuple[int, tuple[str, str, SpeakerKind]]] = []
         speaker = next(
             (
                 c for c in reversed(earlier)
                 if c.speaker_token.tag_ not in ("NNS", "NNPS")  # "the woman" is not "several women"
                 and {c.speaker_token.lower_, c.speaker_token.lemma_.lower()} & nouns
+                and modifiers <= self._modifiers(c.speaker_token)
             ),
             None,
         )
         if speaker is not None:
             found.append((speaker.speaker_start, (speaker.speaker_name, speaker.speaker_id, speaker.speaker_kind)))
+        if any(c.dep_ == "prep" for c in tok.children):
+            return max(found, key=lambda f: f[0])[1] if found else None
         before = [m for m in self._mentions if m.start < cand.speaker_start]
         roles: dict[str, set[str]] = {}
         for m in before:
             roles.setdefault(self._person_identity(m.name)[1], set()).update(m.roles)
         gender = GENDERED_WORDS.get(tok.lower_)
-        # "the vice president", "the former governor": the person must have been given those
-        # words too; "the president of …" is someone else's president
-        modifiers = set()
-        for c in tok.children:
-            if c.dep_ == "prep":
-                return max(found, key=lambda f: f[0])[1] if found else None
-            if c.i < tok.i and c.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod"):
-                word = c.lower_.rstrip(".")
-                modifiers.add(_TITLE_ABBREVIATIONS.get(word, word))
         for m in reversed(before):
             name, person_id, kind = self._person_identity(m.name)
             fitting = nouns & roles[person_id] and modifiers <= roles[person_id]
@@ -1185,14 +1185,26 @@ class Extractor:
         return max(found, key=lambda f: f[0])[1] if found else None
 
     @staticmethod
-    def _is_named(tok: Token) -> bool:
+    def _modifiers(tok: Token) -> set[str]:
+        """The words before a role noun that narrow it: "vice", "former", "Ohio" (abbreviated
+        titles spelt out)."""
+        words = set()
+        for c in tok.children:
+            if c.i < tok.i and c.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod"):
+                word = c.lower_.rstrip(".")
+                words.add(_TITLE_ABBREVIATIONS.get(word, word))
+        return words
+
+    @staticmethod
+    def _is_named(tok: Token, places: bool = True) -> bool:
         """Whether a speaker phrase headed by ``tok`` carries a name: a proper noun or a named
         entity in the words its name is made of (the head, the words before it, an adjective,
         "in/of …" or an apposition after it): "the Velmar Port Authority", "Russia's central
         bank", "the council in Tarn", "the governor, Ann Rusk,"; not "the union", "the
         country's central bank", "the American businessman" (a nationality is no name) or "The
-        Governor" (a title is not one either)."""
-        words = [t for t in tok.subtree if t.i <= tok.i]
+        Governor" (a title is not one either).  places=False: a place or nationality before the
+        head names nobody ("the Florida senator", "the Russian diplomat")."""
+        words = [t for t in tok.subtree if t.i <= tok.i and (places or t.ent_type_ not in _PLACE_ENTITIES)]
         words += [t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep", "appos") for t in c.subtree]
         return any(
             (t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _ROLE_NOUNS | _TITLE_ABBREVIATIONS.keys())
@@ -1351,9 +1363,18 @@ class Extractor:
                     yield c
                     yield from before(c)
 
-        words = list(before(tok)) + [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        described = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
         if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
-            words.append(tok.head)
+            described.append(tok.head)
+        # "Ann Rusk, a Republican presidential hopeful": the role and the words before it
+        words = list(before(tok)) + [
+            t for noun in described for t in [noun, *noun.children] if t is noun or t.i < noun.i and t.dep_ in ("amod", "compound", "nmod")
+        ]
+        # where from: "Sen. Ann Rusk of Florida" is the Florida senator
+        words += [
+            g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
+            for g in c.children if g.dep_ == "pobj" and g.ent_type_ in _PLACE_ENTITIES
+        ]
         roles = set()
         for t in words:
             word = t.lower_.rstrip(".")
