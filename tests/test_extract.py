@@ -706,3 +706,18 @@ def test_the_content_of_according_to(extractor, text, speaker, content):
 
 def test_that_is_according_to_with_nothing_before_it_is_no_statement(extractor):
     assert extractor.extract(_doc("That’s according to the Tarn Institute.")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asked whether the bridge is safe, 75 percent of residents said yes.",
+        "Asked about the bridge, Mayor Ana Tal said it was safe.",
+        "Told that the bridge was unsafe, Mayor Ana Tal said she would close it.",
+        "“It is safe,” Mayor Ana Tal told the Tarn Courier when asked about the bridge.",
+    ],
+)
+def test_the_one_asked_or_told_is_not_the_one_asking(extractor, text):
+    statements = extractor.extract(_doc(text))
+    assert not [s for s in statements if s.cue == "ask" or s.cue == "tell" and "unsafe" in s.content]
+    assert all(s.speaker_id in ("ana-tal", "75-percent-of-residents") for s in statements)

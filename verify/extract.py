@@ -592,6 +592,13 @@ class Extractor:
                         return grand
         if tok.dep_ == "advcl" and any(c.dep_ in ("nsubjpass", "csubjpass") for c in tok.children):
             return None  # "after Sanders was announced the winner": a subject of its own, no speaker
+        if (
+            tok.dep_ in ("advcl", "acl")
+            and tok.tag_ in ("VBN", "VBD")  # "Told that …", "when asked": participles the tagger may read as pasts
+            and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)  # not "Having said …"
+        ):
+            # "Asked whether …, 75 percent said yes", "Tal, asked about it, said": they were asked
+            return None
         if tok.dep_ in ("advcl", "xcomp", "conj", "acl", "parataxis") and tok.head.i != tok.i:
             head = tok.head
             if tok.dep_ != "conj" and head.lemma_.lower() in _OBJECT_CONTROL:
