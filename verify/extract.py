@@ -1108,9 +1108,9 @@ class Extractor:
             known = found[0] if found else self._known_names.get(name.lower())
             if known:
                 name, kind, named, sure = known, SpeakerKind.PERSON, True, found is None or found[1]
-        elif kind is not SpeakerKind.PERSON and tok.pos_ == "PROPN" and persons.full(name):
+        elif kind is not SpeakerKind.PERSON and tok.pos_ == "PROPN" and (full := persons.full(name)):
             # a full name the tagger took for a person elsewhere in the article: "Ana Tal argued"
-            name, kind, named = persons.full(name) or name, SpeakerKind.PERSON, True
+            name, kind, named = full, SpeakerKind.PERSON, True
         alias = self.aliases.lookup(name) or self.aliases.lookup(surface)
         if alias is not None:
             actor_id, alias_kind = alias
