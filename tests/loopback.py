@@ -53,6 +53,8 @@ class Handler(BaseHTTPRequestHandler):
     # helpers for routes
 
     def send_body(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        # counted before anything is sent: once the client has the answer, the count is there
+        self.server.owner.count_status(self.path, status)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -60,15 +62,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
-        self.server.owner.count_status(self.path, status)
 
     def send_status(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.server.owner.count_status(self.path, status)
         self.send_response(status)
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.send_header("Content-Length", "0")
         self.end_headers()
-        self.server.owner.count_status(self.path, status)
 
     def redirect(self, status: int, location: str) -> None:
         self.send_status(status, {"Location": location})
