@@ -721,3 +721,9 @@ def test_the_one_asked_or_told_is_not_the_one_asking(extractor, text):
     statements = extractor.extract(_doc(text))
     assert not [s for s in statements if s.cue == "ask" or s.cue == "tell" and "unsafe" in s.content]
     assert all(s.speaker_id in ("ana-tal", "75-percent-of-residents") for s in statements)
+
+
+def test_a_clause_before_a_semicolon_is_not_the_content(extractor):
+    text = "Tal did not apologise that her staff had misled voters; more so, she said that the Courier had."
+    (statement,) = extractor.extract(_doc(text))
+    assert statement.content == "the Courier had"

@@ -684,7 +684,10 @@ class Extractor:
                 return None
         content: list[Token] = []
         for child in tok.children:
-            if child.dep_ in ("ccomp",) and child.i != speaker.i and not _adverbial(child):
+            # a clause before a semicolon stands on its own: "And the system worked; the sentence
+            # had confirmed my faith" does not confirm that the system worked
+            semicolon = child.i < tok.i and any(t.text == ";" for t in tok.doc[child.right_edge.i + 1 : tok.i])
+            if child.dep_ in ("ccomp",) and child.i != speaker.i and not _adverbial(child) and not semicolon:
                 content.extend(self._clause(child, lemma))
                 if child.right_edge.i == child.i and child.i > tok.i:
                     # "argue he’s in this race": the parser hung the rest of the clause on the cue
