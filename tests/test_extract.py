@@ -727,3 +727,10 @@ def test_a_clause_before_a_semicolon_is_not_the_content(extractor):
     text = "Tal did not apologise that her staff had misled voters; more so, she said that the Courier had."
     (statement,) = extractor.extract(_doc(text))
     assert statement.content == "the Courier had"
+
+
+def test_an_adjective_set_off_by_commas_is_not_part_of_the_speaker(extractor):
+    (aside,) = extractor.extract(_doc("The ruling, albeit severe, confirmed that the system worked."))
+    assert aside.speaker == "ruling"
+    (kept,) = extractor.extract(_doc("Officials familiar with the matter said the talks had stalled."))
+    assert kept.speaker == "Officials familiar with the matter"

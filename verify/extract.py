@@ -1314,8 +1314,10 @@ class Extractor:
             and any(g.dep_ == "nsubj" and g.lower_ in ("who", "that", "which") for g in c.children)
             for t in c.subtree
         }
+        # an adjective set off by a comma is an aside ("the sentence, albeit severe,"), not the name
+        aside = {c.i for c in tok.children if c.dep_ == "amod" and c.left_edge.i > 0 and tok.doc[c.left_edge.i - 1].text == ","}
         tail = [
-            t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep") for t in c.subtree
+            t for c in tok.children if c.i > tok.i and c.dep_ in ("amod", "prep") and c.i not in aside for t in c.subtree
             if not t.is_punct and t.i not in clauses
         ]
         return normalise_name(_join_tokens(words + tail))
